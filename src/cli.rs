@@ -1,0 +1,122 @@
+//! Command-line flags. Each flag has the same name as its key in the TOML
+//! `--config.file` and an environment variable `CONNECTOR_EXPORTER_<KEY>`.
+//! Values stay text here; `config.rs` validates them once for all sources.
+
+use std::path::PathBuf;
+
+use clap::{ArgAction, Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "connector-exporter",
+    version,
+    about = "Prometheus exporter for zero-trust network connectors: clock offset, STUN/NAT, connector state and host facts",
+    long_about = None,
+    after_help = "Durations are written like 500ms, 5s or 2m. Servers are host[:port]; IPv6 literals go in brackets.\nFlags override the config file, which overrides the defaults."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub flags: Flags,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve /metrics and the status page (the default).
+    Serve,
+}
+
+macro_rules! env_name {
+    ($key:literal) => {
+        concat!("CONNECTOR_EXPORTER_", $key)
+    };
+}
+
+#[derive(Clone, Debug, Default, Args)]
+pub struct Flags {
+    /// TOML file with the same keys as the flags (e.g. [clock] tolerance = "5s").
+    #[arg(long = "config.file", env = env_name!("CONFIG_FILE"), value_name = "PATH", global = true)]
+    pub config_file: Option<PathBuf>,
+
+    /// Address to listen on, repeatable [default: :10150].
+    #[arg(long = "web.listen-address", env = env_name!("WEB_LISTEN_ADDRESS"), value_name = "ADDR", value_delimiter = ',', global = true)]
+    pub web_listen_address: Vec<String>,
+    /// Path under which metrics are served [default: /metrics].
+    #[arg(long = "web.telemetry-path", env = env_name!("WEB_TELEMETRY_PATH"), value_name = "PATH", global = true)]
+    pub web_telemetry_path: Option<String>,
+    /// Web configuration file (exporter-toolkit format: TLS, basic auth, headers).
+    #[arg(long = "web.config.file", env = env_name!("WEB_CONFIG_FILE"), value_name = "PATH", global = true)]
+    pub web_config_file: Option<String>,
+    /// Most connections served at once; more wait in the kernel's queue [default: 64].
+    #[arg(long = "web.max-connections", env = env_name!("WEB_MAX_CONNECTIONS"), value_name = "N", global = true)]
+    pub web_max_connections: Option<String>,
+    /// Time a client has to send its request headers [default: 5s].
+    #[arg(long = "web.header-read-timeout", env = env_name!("WEB_HEADER_READ_TIMEOUT"), value_name = "DURATION", global = true)]
+    pub web_header_read_timeout: Option<String>,
+
+    /// NTP server, host[:port], repeatable; replaces the defaults.
+    #[arg(long = "clock.server", env = env_name!("CLOCK_SERVER"), value_name = "HOST[:PORT]", value_delimiter = ',', global = true)]
+    pub clock_server: Vec<String>,
+    /// Clock offset the controller tolerates [default: 5s].
+    #[arg(long = "clock.tolerance", env = env_name!("CLOCK_TOLERANCE"), value_name = "DURATION", global = true)]
+    pub clock_tolerance: Option<String>,
+    /// Requests per server and round; the lowest-delay answer is kept [default: 4].
+    #[arg(long = "clock.samples", env = env_name!("CLOCK_SAMPLES"), value_name = "N", global = true)]
+    pub clock_samples: Option<String>,
+    /// Time between clock rounds [default: 64s].
+    #[arg(long = "clock.interval", env = env_name!("CLOCK_INTERVAL"), value_name = "DURATION", global = true)]
+    pub clock_interval: Option<String>,
+    /// Hard limit for one clock round [default: 10s].
+    #[arg(long = "clock.timeout", env = env_name!("CLOCK_TIMEOUT"), value_name = "DURATION", global = true)]
+    pub clock_timeout: Option<String>,
+
+    /// STUN server, host[:port], repeatable; replaces the defaults.
+    #[arg(long = "stun.server", env = env_name!("STUN_SERVER"), value_name = "HOST[:PORT]", value_delimiter = ',', global = true)]
+    pub stun_server: Vec<String>,
+    /// Time between STUN rounds [default: 60s].
+    #[arg(long = "stun.interval", env = env_name!("STUN_INTERVAL"), value_name = "DURATION", global = true)]
+    pub stun_interval: Option<String>,
+    /// Hard limit for one STUN round [default: 10s].
+    #[arg(long = "stun.timeout", env = env_name!("STUN_TIMEOUT"), value_name = "DURATION", global = true)]
+    pub stun_timeout: Option<String>,
+
+    /// Connector executable name or path, matched against exe and command line [default: twingate-connector].
+    #[arg(long = "connector.process", env = env_name!("CONNECTOR_PROCESS"), value_name = "NAME", global = true)]
+    pub connector_process: Option<String>,
+    /// The connector's systemd unit, read when systemd runs [default: twingate-connector.service].
+    #[arg(long = "connector.systemd-unit", env = env_name!("CONNECTOR_SYSTEMD_UNIT"), value_name = "UNIT", global = true)]
+    pub connector_systemd_unit: Option<String>,
+    /// The connector's own metrics endpoint (TWINGATE_METRICS_PORT); off unless set.
+    #[arg(long = "connector.metrics-url", env = env_name!("CONNECTOR_METRICS_URL"), value_name = "URL", global = true)]
+    pub connector_metrics_url: Option<String>,
+    /// Time between connector rounds [default: 5s].
+    #[arg(long = "connector.interval", env = env_name!("CONNECTOR_INTERVAL"), value_name = "DURATION", global = true)]
+    pub connector_interval: Option<String>,
+    /// Hard limit for one connector round [default: 3s].
+    #[arg(long = "connector.timeout", env = env_name!("CONNECTOR_TIMEOUT"), value_name = "DURATION", global = true)]
+    pub connector_timeout: Option<String>,
+
+    /// Time between host rounds [default: 60s].
+    #[arg(long = "host.interval", env = env_name!("HOST_INTERVAL"), value_name = "DURATION", global = true)]
+    pub host_interval: Option<String>,
+    /// Hard limit for one host round [default: 5s].
+    #[arg(long = "host.timeout", env = env_name!("HOST_TIMEOUT"), value_name = "DURATION", global = true)]
+    pub host_timeout: Option<String>,
+    /// Also report loopback addresses.
+    #[arg(long = "host.include-loopback", env = env_name!("HOST_INCLUDE_LOOPBACK"), action = ArgAction::SetTrue, global = true)]
+    pub host_include_loopback: bool,
+    /// Also report link-local addresses (169.254.0.0/16, fe80::/10).
+    #[arg(long = "host.include-link-local", env = env_name!("HOST_INCLUDE_LINK_LOCAL"), action = ArgAction::SetTrue, global = true)]
+    pub host_include_link_local: bool,
+
+    /// Directory for state that must survive a restart (connector downtime, restarts); off unless set.
+    #[arg(long = "storage.path", env = env_name!("STORAGE_PATH"), value_name = "DIR", global = true)]
+    pub storage_path: Option<String>,
+    /// error, warn, info, debug or trace [default: info].
+    #[arg(long = "log.level", env = env_name!("LOG_LEVEL"), value_name = "LEVEL", global = true)]
+    pub log_level: Option<String>,
+    /// text or json [default: text].
+    #[arg(long = "log.format", env = env_name!("LOG_FORMAT"), value_name = "FORMAT", global = true)]
+    pub log_format: Option<String>,
+}

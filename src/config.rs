@@ -1,0 +1,584 @@
+//! Flags, environment and the TOML file, validated once into typed structs.
+//!
+//! Every source is first brought into the same shape ([`Flags`], all text),
+//! merged (flag/env over file over default), then validated in one place so a
+//! bad value gives the same one-line error wherever it came from.
+
+use std::fmt;
+use std::net::{IpAddr, Ipv6Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::cli::Flags;
+
+pub const DEFAULT_CLOCK_SERVERS: [&str; 3] =
+    ["pool.ntp.org", "time.cloudflare.com", "time.google.com"];
+pub const DEFAULT_STUN_SERVERS: [&str; 2] = ["stun.l.google.com:19302", "stun.cloudflare.com:3478"];
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub web: WebConfig,
+    pub clock: ClockConfig,
+    pub stun: StunConfig,
+    pub connector: ConnectorConfig,
+    pub host: HostConfig,
+    pub storage_path: Option<PathBuf>,
+    pub log: LogConfig,
+}
+
+#[derive(Clone, Debug)]
+pub struct WebConfig {
+    pub listen_addresses: Vec<ListenAddress>,
+    pub telemetry_path: String,
+    pub config_file: Option<PathBuf>,
+    pub max_connections: usize,
+    pub header_read_timeout: Duration,
+}
+
+#[derive(Clone, Debug)]
+pub struct ClockConfig {
+    pub servers: Vec<ServerAddress>,
+    pub tolerance: Duration,
+    pub samples: u32,
+    pub interval: Duration,
+    pub timeout: Duration,
+}
+
+#[derive(Clone, Debug)]
+pub struct StunConfig {
+    pub servers: Vec<ServerAddress>,
+    pub interval: Duration,
+    pub timeout: Duration,
+}
+
+#[derive(Clone, Debug)]
+pub struct ConnectorConfig {
+    pub process: String,
+    pub systemd_unit: String,
+    pub metrics_url: Option<String>,
+    pub interval: Duration,
+    pub timeout: Duration,
+}
+
+#[derive(Clone, Debug)]
+pub struct HostConfig {
+    pub include_loopback: bool,
+    pub include_link_local: bool,
+    pub interval: Duration,
+    pub timeout: Duration,
+}
+
+#[derive(Clone, Debug)]
+pub struct LogConfig {
+    pub level: String,
+    pub format: LogFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// A server as host[:port]. The host stays a name so it is resolved each
+/// round: a changed DNS record is picked up without a restart.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServerAddress {
+    pub host: String,
+    pub port: u16,
+}
+
+impl fmt::Display for ServerAddress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.host.contains(':') {
+            write!(f, "[{}]:{}", self.host, self.port)
+        } else {
+            write!(f, "{}:{}", self.host, self.port)
+        }
+    }
+}
+
+/// Where to listen. `:port` means every address, IPv6 and IPv4.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListenAddress {
+    AllInterfaces(u16),
+    Socket(SocketAddr),
+}
+
+/// A configuration error: exit code 2 and this one line.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("invalid value {value:?} for {field}: {problem}")]
+    Value {
+        field: &'static str,
+        value: String,
+        problem: String,
+    },
+    #[error("config file {path}: {problem}")]
+    File { path: PathBuf, problem: String },
+}
+
+fn invalid(field: &'static str, value: &str, problem: impl Into<String>) -> ConfigError {
+    ConfigError::Value {
+        field,
+        value: value.to_owned(),
+        problem: problem.into(),
+    }
+}
+
+impl Config {
+    /// Merges flags (which already include the environment) over the file
+    /// named by `--config.file`, then validates.
+    pub fn load(flags: Flags) -> Result<Config, ConfigError> {
+        let merged = match &flags.config_file {
+            Some(path) => merge(flags.clone(), read_file(path)?),
+            None => flags,
+        };
+        Config::from_flags(&merged)
+    }
+
+    pub fn from_flags(f: &Flags) -> Result<Config, ConfigError> {
+        let listen = if f.web_listen_address.is_empty() {
+            vec![":10150".to_owned()]
+        } else {
+            f.web_listen_address.clone()
+        };
+        let telemetry_path = f.web_telemetry_path.clone().unwrap_or("/metrics".into());
+        if !telemetry_path.starts_with('/') || telemetry_path.len() < 2 {
+            return Err(invalid(
+                "web.telemetry-path",
+                &telemetry_path,
+                "must start with / and name a path other than /",
+            ));
+        }
+        let connector_metrics_url = f
+            .connector_metrics_url
+            .as_deref()
+            .filter(|u| !u.is_empty())
+            .map(|u| parse_http_url("connector.metrics-url", u))
+            .transpose()?;
+        let level = f.log_level.clone().unwrap_or("info".into());
+        if !["error", "warn", "info", "debug", "trace"].contains(&level.as_str()) {
+            return Err(invalid(
+                "log.level",
+                &level,
+                "expected error, warn, info, debug or trace",
+            ));
+        }
+        let format = match f.log_format.as_deref().unwrap_or("text") {
+            "text" => LogFormat::Text,
+            "json" => LogFormat::Json,
+            other => return Err(invalid("log.format", other, "expected text or json")),
+        };
+        let config = Config {
+            web: WebConfig {
+                listen_addresses: listen
+                    .iter()
+                    .map(|a| parse_listen_address(a))
+                    .collect::<Result<_, _>>()?,
+                telemetry_path,
+                config_file: f.web_config_file.as_deref().map(PathBuf::from),
+                max_connections: count(
+                    "web.max-connections",
+                    f.web_max_connections.as_deref(),
+                    64,
+                )?,
+                header_read_timeout: duration(
+                    "web.header-read-timeout",
+                    f.web_header_read_timeout.as_deref(),
+                    "5s",
+                )?,
+            },
+            clock: ClockConfig {
+                servers: servers("clock.server", &f.clock_server, &DEFAULT_CLOCK_SERVERS, 123)?,
+                tolerance: duration("clock.tolerance", f.clock_tolerance.as_deref(), "5s")?,
+                samples: count("clock.samples", f.clock_samples.as_deref(), 4)?,
+                interval: duration("clock.interval", f.clock_interval.as_deref(), "64s")?,
+                timeout: duration("clock.timeout", f.clock_timeout.as_deref(), "10s")?,
+            },
+            stun: StunConfig {
+                servers: servers("stun.server", &f.stun_server, &DEFAULT_STUN_SERVERS, 3478)?,
+                interval: duration("stun.interval", f.stun_interval.as_deref(), "60s")?,
+                timeout: duration("stun.timeout", f.stun_timeout.as_deref(), "10s")?,
+            },
+            connector: ConnectorConfig {
+                process: non_empty(
+                    "connector.process",
+                    f.connector_process.as_deref(),
+                    "twingate-connector",
+                )?,
+                systemd_unit: non_empty(
+                    "connector.systemd-unit",
+                    f.connector_systemd_unit.as_deref(),
+                    "twingate-connector.service",
+                )?,
+                metrics_url: connector_metrics_url,
+                interval: duration("connector.interval", f.connector_interval.as_deref(), "5s")?,
+                timeout: duration("connector.timeout", f.connector_timeout.as_deref(), "3s")?,
+            },
+            host: HostConfig {
+                include_loopback: f.host_include_loopback,
+                include_link_local: f.host_include_link_local,
+                interval: duration("host.interval", f.host_interval.as_deref(), "60s")?,
+                timeout: duration("host.timeout", f.host_timeout.as_deref(), "5s")?,
+            },
+            storage_path: f
+                .storage_path
+                .as_deref()
+                .filter(|p| !p.is_empty())
+                .map(PathBuf::from),
+            log: LogConfig { level, format },
+        };
+        Ok(config)
+    }
+}
+
+fn non_empty(
+    field: &'static str,
+    value: Option<&str>,
+    default: &str,
+) -> Result<String, ConfigError> {
+    match value {
+        None => Ok(default.to_owned()),
+        Some("") => Err(invalid(field, "", "must not be empty")),
+        Some(v) => Ok(v.to_owned()),
+    }
+}
+
+/// Parses `500ms`, `5s`, `2m`, `1h` (and combinations such as `1m30s`).
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let parsed = humantime::parse_duration(text.trim())
+        .map_err(|_| "expected a duration like 500ms, 5s or 2m".to_owned())?;
+    if parsed.is_zero() {
+        return Err("must be longer than zero".to_owned());
+    }
+    Ok(parsed)
+}
+
+fn duration(
+    field: &'static str,
+    value: Option<&str>,
+    default: &str,
+) -> Result<Duration, ConfigError> {
+    let text = value.unwrap_or(default);
+    parse_duration(text).map_err(|problem| invalid(field, text, problem))
+}
+
+fn count<T: TryFrom<u64>>(
+    field: &'static str,
+    value: Option<&str>,
+    default: T,
+) -> Result<T, ConfigError> {
+    let Some(text) = value else {
+        return Ok(default);
+    };
+    text.trim()
+        .parse::<u64>()
+        .ok()
+        .filter(|n| *n > 0)
+        .and_then(|n| T::try_from(n).ok())
+        .ok_or_else(|| invalid(field, text, "expected a whole number greater than zero"))
+}
+
+fn servers(
+    field: &'static str,
+    given: &[String],
+    defaults: &[&str],
+    default_port: u16,
+) -> Result<Vec<ServerAddress>, ConfigError> {
+    let list: Vec<&str> = if given.is_empty() {
+        defaults.to_vec()
+    } else {
+        given.iter().map(String::as_str).collect()
+    };
+    list.into_iter()
+        .map(|s| parse_server(s, default_port).map_err(|p| invalid(field, s, p)))
+        .collect()
+}
+
+/// host, host:port, IPv6 literal, or [IPv6]:port.
+pub fn parse_server(text: &str, default_port: u16) -> Result<ServerAddress, String> {
+    let text = text.trim();
+    let bad_port = |p: &str| format!("bad port {p:?}: expected 1-65535");
+    let (host, port) = if let Some(rest) = text.strip_prefix('[') {
+        let (host, after) = rest.split_once(']').ok_or("missing ] after IPv6 address")?;
+        let port = match after.strip_prefix(':') {
+            Some(p) => p
+                .parse::<u16>()
+                .ok()
+                .filter(|p| *p > 0)
+                .ok_or_else(|| bad_port(p))?,
+            None if after.is_empty() => default_port,
+            None => return Err(format!("unexpected {after:?} after ]")),
+        };
+        host.parse::<Ipv6Addr>()
+            .map_err(|_| format!("{host:?} is not an IPv6 address"))?;
+        (host.to_owned(), port)
+    } else if text.parse::<Ipv6Addr>().is_ok() {
+        (text.to_owned(), default_port)
+    } else if let Some((host, p)) = text.rsplit_once(':') {
+        let port = p
+            .parse::<u16>()
+            .ok()
+            .filter(|p| *p > 0)
+            .ok_or_else(|| bad_port(p))?;
+        (host.to_owned(), port)
+    } else {
+        (text.to_owned(), default_port)
+    };
+    let valid_name = !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ':'));
+    if !valid_name {
+        return Err("expected host[:port]".to_owned());
+    }
+    Ok(ServerAddress { host, port })
+}
+
+fn parse_listen_address(text: &str) -> Result<ListenAddress, ConfigError> {
+    let field = "web.listen-address";
+    if let Some(port) = text.strip_prefix(':') {
+        return port
+            .parse::<u16>()
+            .map(ListenAddress::AllInterfaces)
+            .map_err(|_| invalid(field, text, "expected :port or address:port"));
+    }
+    if let Ok(addr) = text.parse::<SocketAddr>() {
+        return Ok(ListenAddress::Socket(addr));
+    }
+    if let Some(Ok(port)) = text.strip_prefix("localhost:").map(str::parse::<u16>) {
+        return Ok(ListenAddress::Socket(SocketAddr::new(
+            IpAddr::from([127, 0, 0, 1]),
+            port,
+        )));
+    }
+    Err(invalid(
+        field,
+        text,
+        "expected :port, IPv4:port or [IPv6]:port",
+    ))
+}
+
+fn parse_http_url(field: &'static str, text: &str) -> Result<String, ConfigError> {
+    let rest = text
+        .strip_prefix("http://")
+        .ok_or_else(|| invalid(field, text, "expected an http:// URL"))?;
+    let authority = rest.split('/').next().unwrap_or_default();
+    if authority.is_empty() || parse_server(authority, 80).is_err() {
+        return Err(invalid(field, text, "expected http://host:port/path"));
+    }
+    Ok(text.to_owned())
+}
+
+/// The TOML file: nested tables whose dotted keys are the flag names.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct FileConfig {
+    #[serde(default)]
+    web: WebFile,
+    #[serde(default)]
+    clock: ClockFile,
+    #[serde(default)]
+    stun: StunFile,
+    #[serde(default)]
+    connector: ConnectorFile,
+    #[serde(default)]
+    host: HostFile,
+    #[serde(default)]
+    storage: StorageFile,
+    #[serde(default)]
+    log: LogFile,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct WebFile {
+    listen_address: Option<Vec<String>>,
+    telemetry_path: Option<String>,
+    config: Option<WebConfigFileKey>,
+    max_connections: Option<u64>,
+    header_read_timeout: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WebConfigFileKey {
+    file: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct ClockFile {
+    server: Option<Vec<String>>,
+    tolerance: Option<String>,
+    samples: Option<u64>,
+    interval: Option<String>,
+    timeout: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct StunFile {
+    server: Option<Vec<String>>,
+    interval: Option<String>,
+    timeout: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct ConnectorFile {
+    process: Option<String>,
+    systemd_unit: Option<String>,
+    metrics_url: Option<String>,
+    interval: Option<String>,
+    timeout: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct HostFile {
+    interval: Option<String>,
+    timeout: Option<String>,
+    include_loopback: Option<bool>,
+    include_link_local: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StorageFile {
+    path: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LogFile {
+    level: Option<String>,
+    format: Option<String>,
+}
+
+fn read_file(path: &Path) -> Result<Flags, ConfigError> {
+    let file_error = |problem: String| ConfigError::File {
+        path: path.to_owned(),
+        problem,
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| file_error(e.to_string()))?;
+    // Parse to a table first so syntax errors and field errors are told apart,
+    // then deserialize with the path of the offending key for the message.
+    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+        let line = e
+            .span()
+            .map(|s| text[..s.start.min(text.len())].lines().count().max(1));
+        let message = e.message().replace('\n', " ");
+        file_error(match line {
+            Some(line) => format!("line {line}: {message}"),
+            None => message,
+        })
+    })?;
+    let file: FileConfig =
+        serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|e| {
+            let path = e.path().to_string();
+            let message = e.inner().message().replace('\n', " ");
+            file_error(if path == "." {
+                message
+            } else {
+                format!("{path}: {message}")
+            })
+        })?;
+    let number = |n: Option<u64>| n.map(|n| n.to_string());
+    Ok(Flags {
+        config_file: None,
+        web_listen_address: file.web.listen_address.unwrap_or_default(),
+        web_telemetry_path: file.web.telemetry_path,
+        web_config_file: file.web.config.and_then(|c| c.file),
+        web_max_connections: number(file.web.max_connections),
+        web_header_read_timeout: file.web.header_read_timeout,
+        clock_server: file.clock.server.unwrap_or_default(),
+        clock_tolerance: file.clock.tolerance,
+        clock_samples: number(file.clock.samples),
+        clock_interval: file.clock.interval,
+        clock_timeout: file.clock.timeout,
+        stun_server: file.stun.server.unwrap_or_default(),
+        stun_interval: file.stun.interval,
+        stun_timeout: file.stun.timeout,
+        connector_process: file.connector.process,
+        connector_systemd_unit: file.connector.systemd_unit,
+        connector_metrics_url: file.connector.metrics_url,
+        connector_interval: file.connector.interval,
+        connector_timeout: file.connector.timeout,
+        host_interval: file.host.interval,
+        host_timeout: file.host.timeout,
+        host_include_loopback: file.host.include_loopback.unwrap_or(false),
+        host_include_link_local: file.host.include_link_local.unwrap_or(false),
+        storage_path: file.storage.path,
+        log_level: file.log.level,
+        log_format: file.log.format,
+    })
+}
+
+/// Flag (or environment) values win over file values.
+fn merge(flag: Flags, file: Flags) -> Flags {
+    fn list(a: Vec<String>, b: Vec<String>) -> Vec<String> {
+        if a.is_empty() { b } else { a }
+    }
+    Flags {
+        config_file: flag.config_file,
+        web_listen_address: list(flag.web_listen_address, file.web_listen_address),
+        web_telemetry_path: flag.web_telemetry_path.or(file.web_telemetry_path),
+        web_config_file: flag.web_config_file.or(file.web_config_file),
+        web_max_connections: flag.web_max_connections.or(file.web_max_connections),
+        web_header_read_timeout: flag
+            .web_header_read_timeout
+            .or(file.web_header_read_timeout),
+        clock_server: list(flag.clock_server, file.clock_server),
+        clock_tolerance: flag.clock_tolerance.or(file.clock_tolerance),
+        clock_samples: flag.clock_samples.or(file.clock_samples),
+        clock_interval: flag.clock_interval.or(file.clock_interval),
+        clock_timeout: flag.clock_timeout.or(file.clock_timeout),
+        stun_server: list(flag.stun_server, file.stun_server),
+        stun_interval: flag.stun_interval.or(file.stun_interval),
+        stun_timeout: flag.stun_timeout.or(file.stun_timeout),
+        connector_process: flag.connector_process.or(file.connector_process),
+        connector_systemd_unit: flag.connector_systemd_unit.or(file.connector_systemd_unit),
+        connector_metrics_url: flag.connector_metrics_url.or(file.connector_metrics_url),
+        connector_interval: flag.connector_interval.or(file.connector_interval),
+        connector_timeout: flag.connector_timeout.or(file.connector_timeout),
+        host_interval: flag.host_interval.or(file.host_interval),
+        host_timeout: flag.host_timeout.or(file.host_timeout),
+        host_include_loopback: flag.host_include_loopback || file.host_include_loopback,
+        host_include_link_local: flag.host_include_link_local || file.host_include_link_local,
+        storage_path: flag.storage_path.or(file.storage_path),
+        log_level: flag.log_level.or(file.log_level),
+        log_format: flag.log_format.or(file.log_format),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn servers_parse_with_default_ports() {
+        let s = |t| parse_server(t, 123).map(|a| a.to_string());
+        assert_eq!(s("pool.ntp.org").unwrap(), "pool.ntp.org:123");
+        assert_eq!(s("127.0.0.2:1123").unwrap(), "127.0.0.2:1123");
+        assert_eq!(s("::1").unwrap(), "[::1]:123");
+        assert_eq!(s("[::1]:9").unwrap(), "[::1]:9");
+        assert!(s("host:0").is_err());
+        assert!(s("host:99999").is_err());
+        assert!(s("[::1").is_err());
+        assert!(s("bad host").is_err());
+        assert!(s("").is_err());
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("500ms").unwrap(), Duration::from_millis(500));
+        assert_eq!(parse_duration("2m").unwrap(), Duration::from_secs(120));
+        assert!(parse_duration("0s").is_err());
+        assert!(parse_duration("5").is_err());
+        assert!(parse_duration("soon").is_err());
+    }
+}

@@ -1,0 +1,108 @@
+//! connector-exporter: watches a zero-trust network connector's host and
+//! serves what it sees as Prometheus metrics.
+
+pub mod cli;
+pub mod config;
+pub mod metrics;
+pub mod probe;
+pub mod process;
+pub mod sampler;
+pub mod server;
+
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use tokio::net::TcpListener;
+
+use crate::config::{Config, ListenAddress};
+use crate::probe::Probe;
+use crate::probe::host::{AddressFilter, HostProbe};
+use crate::sampler::Sampler;
+use crate::server::Server;
+
+/// The probes the configuration asks for.
+pub fn probes(config: &Config) -> Vec<Arc<dyn Probe>> {
+    vec![Arc::new(HostProbe::new(
+        AddressFilter {
+            loopback: config.host.include_loopback,
+            link_local: config.host.include_link_local,
+        },
+        config.host.interval,
+        config.host.timeout,
+    ))]
+}
+
+/// Serves until SIGTERM or SIGINT.
+pub async fn run(config: Config) -> anyhow::Result<()> {
+    let probes = probes(&config);
+    let kinds: Vec<_> = probes.iter().map(|p| p.kind()).collect();
+    let sampler = Sampler::new(&kinds, config.clock.tolerance);
+    let mut listeners = Vec::new();
+    for address in &config.web.listen_addresses {
+        let listener = bind(*address).await?;
+        tracing::info!(address = %listener.local_addr()?, "listening");
+        listeners.push(listener);
+    }
+    let _probe_tasks = sampler.start(probes);
+    let server = Arc::new(Server {
+        sampler,
+        telemetry_path: config.web.telemetry_path.clone(),
+        max_connections: config.web.max_connections,
+        header_read_timeout: config.web.header_read_timeout,
+    });
+    server.serve(listeners, shutdown_signal()).await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn bind(address: ListenAddress) -> anyhow::Result<TcpListener> {
+    match address {
+        ListenAddress::Socket(addr) => TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("listening on {addr}")),
+        ListenAddress::AllInterfaces(port) => {
+            // [::] also takes IPv4 on Linux; fall back to 0.0.0.0 where IPv6 is off.
+            let v6 = SocketAddr::from((Ipv6Addr::UNSPECIFIED, port));
+            match TcpListener::bind(v6).await {
+                Ok(listener) => Ok(listener),
+                Err(_) => TcpListener::bind(SocketAddr::from((Ipv4Addr::UNSPECIFIED, port)))
+                    .await
+                    .with_context(|| format!("listening on :{port}")),
+            }
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let term = signal(SignalKind::terminate());
+    let interrupt = signal(SignalKind::interrupt());
+    match (term, interrupt) {
+        (Ok(mut term), Ok(mut interrupt)) => {
+            tokio::select! {
+                _ = term.recv() => tracing::info!("SIGTERM received, shutting down"),
+                _ = interrupt.recv() => tracing::info!("SIGINT received, shutting down"),
+            }
+        }
+        _ => {
+            tracing::warn!("cannot watch signals; stop with SIGKILL");
+            std::future::pending::<()>().await;
+        }
+    }
+}
+
+/// Logs go to stderr, as text or JSON lines.
+pub fn init_logging(log: &config::LogConfig) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::new(&log.level);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
+    match log.format {
+        config::LogFormat::Text => builder.init(),
+        config::LogFormat::Json => builder.json().flatten_event(true).init(),
+    }
+}

@@ -1,0 +1,219 @@
+//! The series of each probe's report.
+
+use super::{Family, bool_value, none};
+use crate::probe::clock::ClockReport;
+use crate::probe::connector::ConnectorReport;
+use crate::probe::host::HostReport;
+use crate::probe::stun::StunReport;
+
+pub(super) fn clock(r: &ClockReport) -> Vec<Family> {
+    let mut server_offset = Family::gauge(
+        "connector_clock_server_offset_seconds",
+        "Clock offset against one reference server, local minus reference: negative means this host is behind",
+    );
+    let mut rtt = Family::gauge(
+        "connector_clock_server_rtt_seconds",
+        "Round-trip delay of the kept (lowest-delay) sample",
+    );
+    let mut stratum = Family::gauge(
+        "connector_clock_server_stratum",
+        "Stratum of the reference server",
+    );
+    let mut distance = Family::gauge(
+        "connector_clock_server_root_distance_seconds",
+        "Root delay/2 + root dispersion + round-trip delay/2 of the kept sample",
+    );
+    let mut up = Family::gauge(
+        "connector_clock_server_up",
+        "Whether the reference server gave a valid reply in the last round",
+    );
+    for s in &r.servers {
+        let label = || vec![("server", s.server.clone())];
+        up = up.with(label(), bool_value(s.outcome.is_ok()));
+        if let Ok(sample) = &s.outcome {
+            server_offset = server_offset.with(label(), sample.offset_seconds);
+            rtt = rtt.with(label(), sample.rtt_seconds);
+            stratum = stratum.with(label(), f64::from(sample.stratum));
+            distance = distance.with(label(), sample.root_distance_seconds);
+        }
+    }
+    let mut out = vec![
+        Family::gauge(
+            "connector_clock_offset_seconds",
+            "Selected clock offset (median over the servers that answered), local minus reference: negative means this host is behind, as the controller shows it",
+        )
+        .with_opt(none(), r.offset_seconds),
+        server_offset,
+        rtt,
+        stratum,
+        distance,
+        up,
+    ];
+    if let Some(k) = &r.kernel {
+        out.push(
+            Family::gauge(
+                "connector_clock_kernel_synchronized",
+                "Whether the kernel says its clock is disciplined by a time daemon (adjtimex)",
+            )
+            .with(none(), bool_value(k.synchronized)),
+        );
+        out.push(
+            Family::gauge(
+                "connector_clock_kernel_maxerror_seconds",
+                "Maximum error of the kernel clock as adjtimex reports it",
+            )
+            .with(none(), k.max_error_seconds),
+        );
+    }
+    out
+}
+
+pub(super) fn stun(r: &StunReport) -> Vec<Family> {
+    let mut success = Family::gauge(
+        "connector_stun_success",
+        "Whether the STUN server answered the Binding request with a valid mapped address",
+    );
+    let mut rtt = Family::gauge(
+        "connector_stun_rtt_seconds",
+        "Time from the Binding request to its response in the last transaction",
+    );
+    let mut port = Family::gauge(
+        "connector_stun_mapped_port",
+        "Mapped (public) port the STUN server saw",
+    );
+    for s in &r.servers {
+        let label = || vec![("server", s.server.clone())];
+        success = success.with(label(), bool_value(s.outcome.is_ok()));
+        if let Ok(binding) = &s.outcome {
+            rtt = rtt.with(label(), binding.rtt_seconds);
+            port = port.with(label(), f64::from(binding.mapped.port()));
+        }
+    }
+    let mut public = Family::gauge(
+        "connector_public_ip_info",
+        "Public address seen by STUN, as labels; value 1",
+    );
+    if let Some(ip) = r.public_ip() {
+        let family = if ip.is_ipv4() { "ipv4" } else { "ipv6" };
+        public = public.with(
+            vec![("address", ip.to_string()), ("family", family.to_owned())],
+            1.0,
+        );
+    }
+    vec![
+        success,
+        rtt,
+        port,
+        Family::gauge(
+            "connector_nat_info",
+            "NAT mapping and filtering behaviour (RFC 4787) as labels; value 1",
+        )
+        .with(
+            vec![
+                ("mapping", r.mapping.as_str().to_owned()),
+                ("filtering", r.filtering.as_str().to_owned()),
+            ],
+            1.0,
+        ),
+        Family::gauge(
+            "connector_p2p_possible",
+            "Whether STUN works and the NAT mapping is endpoint-independent (or there is no NAT), so peers can connect directly",
+        )
+        .with(none(), bool_value(r.p2p_possible)),
+        public,
+        Family::counter(
+            "connector_public_ip_changes",
+            "Times the public address seen by STUN changed",
+        )
+        .with(none(), r.public_ip_changes as f64),
+    ]
+}
+
+pub(super) fn connector(r: &ConnectorReport) -> Vec<Family> {
+    let mut source = Family::gauge(
+        "connector_source_up",
+        "Each available evidence source's verdict on the connector",
+    );
+    for v in &r.sources {
+        source = source.with(
+            vec![("source", v.source.as_str().to_owned())],
+            bool_value(v.up),
+        );
+    }
+    let process = r.process.as_ref();
+    vec![
+        Family::gauge("connector_up", "Whether the connector is running")
+            .with(none(), bool_value(r.up)),
+        Family::gauge(
+            "connector_state_change_timestamp_seconds",
+            "Unix time when connector_up last changed",
+        )
+        .with(none(), r.state_change_timestamp_seconds),
+        Family::gauge(
+            "connector_uptime_seconds",
+            "Time the connector has been up since its last start; 0 while down",
+        )
+        .with(none(), r.uptime_seconds),
+        Family::gauge(
+            "connector_downtime_seconds",
+            "Time the connector has been down; 0 while up",
+        )
+        .with(none(), r.downtime_seconds),
+        Family::counter(
+            "connector_restarts",
+            "Starts of the connector seen after the first",
+        )
+        .with(none(), r.restarts as f64),
+        Family::gauge(
+            "connector_process_start_time_seconds",
+            "Unix start time of the connector process",
+        )
+        .with_opt(none(), process.map(|p| p.start_time_seconds)),
+        Family::gauge(
+            "connector_process_resident_memory_bytes",
+            "Resident memory of the connector process",
+        )
+        .with_opt(none(), process.map(|p| p.resident_memory_bytes as f64)),
+        Family::counter(
+            "connector_process_cpu_seconds",
+            "CPU time used by the connector process",
+        )
+        .with_opt(none(), process.map(|p| p.cpu_seconds)),
+        source,
+    ]
+}
+
+pub(super) fn host(r: &HostReport) -> Vec<Family> {
+    let mut ips = Family::gauge(
+        "connector_private_ip_info",
+        "One series per interface address of the host; value 1",
+    );
+    for a in &r.private_ips {
+        ips = ips.with(
+            vec![
+                ("interface", a.interface.clone()),
+                ("address", a.address.to_string()),
+                ("family", a.family().to_owned()),
+            ],
+            1.0,
+        );
+    }
+    vec![
+        Family::gauge(
+            "connector_host_info",
+            "Host facts as labels; value 1. container is none, docker, podman, kubernetes, lxc or other",
+        )
+        .with(
+            vec![
+                ("hostname", r.hostname.clone()),
+                ("container", r.container.as_str().to_owned()),
+                ("os_version", r.os_version.clone()),
+                ("kernel_version", r.kernel_version.clone()),
+            ],
+            1.0,
+        ),
+        Family::gauge("connector_host_boot_time_seconds", "Unix time the host booted")
+            .with_opt(none(), r.boot_time_seconds),
+        ips,
+    ]
+}

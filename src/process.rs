@@ -1,0 +1,74 @@
+//! The exporter's own process metrics (`process_*`), read from /proc/self.
+
+use std::fs;
+
+#[derive(Clone, Debug, Default)]
+pub struct ProcessStats {
+    pub cpu_seconds: f64,
+    pub resident_memory_bytes: u64,
+    pub virtual_memory_bytes: u64,
+    pub start_time_seconds: f64,
+    pub open_fds: u64,
+    pub max_fds: Option<u64>,
+}
+
+impl ProcessStats {
+    /// `None` where /proc is not there (not Linux, or hidden): the series are
+    /// then absent rather than zero.
+    pub fn read() -> Option<ProcessStats> {
+        let stat = fs::read_to_string("/proc/self/stat").ok()?;
+        // The command name may hold spaces and parentheses: fields start
+        // after the last ')'.
+        let fields: Vec<&str> = stat.get(stat.rfind(')')? + 2..)?.split(' ').collect();
+        let field = |i: usize| fields.get(i - 3).and_then(|v| v.parse::<u64>().ok());
+        let ticks = clock_ticks();
+        let utime = field(14)?;
+        let stime = field(15)?;
+        let start_ticks = field(22)?;
+        let vsize = field(23)?;
+        let rss_pages = field(24)?;
+        let boot = boot_time()?;
+        Some(ProcessStats {
+            cpu_seconds: (utime + stime) as f64 / ticks,
+            resident_memory_bytes: rss_pages * page_size(),
+            virtual_memory_bytes: vsize,
+            start_time_seconds: boot + start_ticks as f64 / ticks,
+            open_fds: fs::read_dir("/proc/self/fd")
+                .map(|d| d.count() as u64)
+                .unwrap_or(0),
+            max_fds: max_fds(),
+        })
+    }
+}
+
+fn boot_time() -> Option<f64> {
+    let stat = fs::read_to_string("/proc/stat").ok()?;
+    stat.lines()
+        .find_map(|l| l.strip_prefix("btime "))?
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .map(|v| v as f64)
+}
+
+fn clock_ticks() -> f64 {
+    // SAFETY: sysconf only reads a configuration value.
+    let ticks = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+    if ticks > 0 { ticks as f64 } else { 100.0 }
+}
+
+fn page_size() -> u64 {
+    // SAFETY: sysconf only reads a configuration value.
+    let size = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    if size > 0 { size as u64 } else { 4096 }
+}
+
+fn max_fds() -> Option<u64> {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit writes into the struct we own.
+    let rc = unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) };
+    (rc == 0 && limit.rlim_cur != libc::RLIM_INFINITY).then_some(limit.rlim_cur)
+}
