@@ -39,6 +39,10 @@ pub struct Flags {
     #[arg(long = "config.file", env = env_name!("CONFIG_FILE"), value_name = "PATH", global = true)]
     pub config_file: Option<PathBuf>,
 
+    /// Probe not to run, repeatable: clock, stun, connector or host.
+    #[arg(long = "probe.disable", env = env_name!("PROBE_DISABLE"), value_name = "PROBE", value_delimiter = ',', global = true)]
+    pub probe_disable: Vec<String>,
+
     /// Address to listen on, repeatable [default: :10150].
     #[arg(long = "web.listen-address", env = env_name!("WEB_LISTEN_ADDRESS"), value_name = "ADDR", value_delimiter = ',', global = true)]
     pub web_listen_address: Vec<String>,

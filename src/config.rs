@@ -12,6 +12,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use crate::cli::Flags;
+use crate::probe::ProbeKind;
 
 pub const DEFAULT_CLOCK_SERVERS: [&str; 3] =
     ["pool.ntp.org", "time.cloudflare.com", "time.google.com"];
@@ -19,6 +20,8 @@ pub const DEFAULT_STUN_SERVERS: [&str; 2] = ["stun.l.google.com:19302", "stun.cl
 
 #[derive(Clone, Debug)]
 pub struct Config {
+    /// The probes to run, in a fixed order.
+    pub probes: Vec<ProbeKind>,
     pub web: WebConfig,
     pub clock: ClockConfig,
     pub stun: StunConfig,
@@ -172,7 +175,25 @@ impl Config {
             "json" => LogFormat::Json,
             other => return Err(invalid("log.format", other, "expected text or json")),
         };
+        let mut disabled = Vec::new();
+        for name in &f.probe_disable {
+            let kind = ProbeKind::ALL
+                .into_iter()
+                .find(|k| k.as_str() == name.trim())
+                .ok_or_else(|| {
+                    invalid(
+                        "probe.disable",
+                        name,
+                        "expected clock, stun, connector or host",
+                    )
+                })?;
+            disabled.push(kind);
+        }
         let config = Config {
+            probes: ProbeKind::ALL
+                .into_iter()
+                .filter(|k| !disabled.contains(k))
+                .collect(),
             web: WebConfig {
                 listen_addresses: listen
                     .iter()
@@ -378,6 +399,8 @@ fn parse_http_url(field: &'static str, text: &str) -> Result<String, ConfigError
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct FileConfig {
     #[serde(default)]
+    probe: ProbeFile,
+    #[serde(default)]
     web: WebFile,
     #[serde(default)]
     clock: ClockFile,
@@ -391,6 +414,12 @@ struct FileConfig {
     storage: StorageFile,
     #[serde(default)]
     log: LogFile,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProbeFile {
+    disable: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -490,6 +519,7 @@ fn read_file(path: &Path) -> Result<Flags, ConfigError> {
     let number = |n: Option<u64>| n.map(|n| n.to_string());
     Ok(Flags {
         config_file: None,
+        probe_disable: file.probe.disable.unwrap_or_default(),
         web_listen_address: file.web.listen_address.unwrap_or_default(),
         web_telemetry_path: file.web.telemetry_path,
         web_config_file: file.web.config.and_then(|c| c.file),
@@ -525,6 +555,7 @@ fn merge(flag: Flags, file: Flags) -> Flags {
     }
     Flags {
         config_file: flag.config_file,
+        probe_disable: list(flag.probe_disable, file.probe_disable),
         web_listen_address: list(flag.web_listen_address, file.web_listen_address),
         web_telemetry_path: flag.web_telemetry_path.or(file.web_telemetry_path),
         web_config_file: flag.web_config_file.or(file.web_config_file),

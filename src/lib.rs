@@ -16,21 +16,30 @@ use anyhow::Context as _;
 use tokio::net::TcpListener;
 
 use crate::config::{Config, ListenAddress};
-use crate::probe::Probe;
 use crate::probe::host::{AddressFilter, HostProbe};
+use crate::probe::{Probe, ProbeKind};
 use crate::sampler::Sampler;
 use crate::server::Server;
 
 /// The probes the configuration asks for.
 pub fn probes(config: &Config) -> Vec<Arc<dyn Probe>> {
-    vec![Arc::new(HostProbe::new(
-        AddressFilter {
-            loopback: config.host.include_loopback,
-            link_local: config.host.include_link_local,
-        },
-        config.host.interval,
-        config.host.timeout,
-    ))]
+    config
+        .probes
+        .iter()
+        .filter_map(|kind| -> Option<Arc<dyn Probe>> {
+            match kind {
+                ProbeKind::Host => Some(Arc::new(HostProbe::new(
+                    AddressFilter {
+                        loopback: config.host.include_loopback,
+                        link_local: config.host.include_link_local,
+                    },
+                    config.host.interval,
+                    config.host.timeout,
+                ))),
+                ProbeKind::Clock | ProbeKind::Stun | ProbeKind::Connector => None,
+            }
+        })
+        .collect()
 }
 
 /// Serves until SIGTERM or SIGINT.

@@ -1,0 +1,178 @@
+//! The real binary, started on an ephemeral loopback port.
+//!
+//! Network probes are disabled unless the test points them at its own
+//! servers, so no test can reach the public defaults.
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::{Duration, Instant};
+
+use super::http;
+use super::metrics::Metrics;
+
+pub fn binary() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_BIN_EXE_connector-exporter"))
+}
+
+pub struct Exporter {
+    child: Child,
+    pub addr: SocketAddr,
+    logs: Arc<Mutex<Vec<String>>>,
+}
+
+impl Exporter {
+    /// Starts the exporter with `args` and waits until it listens.
+    pub fn start(args: &[&str]) -> Exporter {
+        Exporter::start_with(Command::new(binary()), args)
+    }
+
+    /// As `start`, with a prepared command (environment, user, namespace).
+    pub fn start_with(mut command: Command, args: &[&str]) -> Exporter {
+        let mut full: Vec<String> = vec![
+            "--web.listen-address=127.0.0.1:0".into(),
+            "--log.format=json".into(),
+        ];
+        let given = |flag: &str| args.iter().any(|a| a.starts_with(flag));
+        let mut disabled = Vec::new();
+        if !given("--clock.server") {
+            disabled.push("clock");
+        }
+        if !given("--stun.server") {
+            disabled.push("stun");
+        }
+        if !given("--connector.") {
+            disabled.push("connector");
+        }
+        if !disabled.is_empty() && !given("--probe.disable") {
+            full.push(format!("--probe.disable={}", disabled.join(",")));
+        }
+        full.extend(args.iter().map(|a| a.to_string()));
+        let mut child = command
+            .args(&full)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start connector-exporter");
+        let stderr = child.stderr.take().expect("stderr");
+        let logs = Arc::new(Mutex::new(Vec::new()));
+        let (tx, rx) = mpsc::channel();
+        let sink = Arc::clone(&logs);
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if line.contains("\"listening\"") {
+                    let _ = tx.send(line.clone());
+                }
+                sink.lock().unwrap().push(line);
+            }
+        });
+        let line = match rx.recv_timeout(Duration::from_secs(20)) {
+            Ok(line) => line,
+            Err(_) => {
+                let _ = child.kill();
+                panic!(
+                    "exporter did not start listening; args {full:?}; logs:\n{}",
+                    logs.lock().unwrap().join("\n")
+                );
+            }
+        };
+        let json: serde_json::Value = serde_json::from_str(&line).expect("json log line");
+        let addr = json["address"]
+            .as_str()
+            .and_then(|a| a.parse().ok())
+            .expect("listening line has an address");
+        Exporter { child, addr, logs }
+    }
+
+    pub fn logs(&self) -> String {
+        self.logs.lock().unwrap().join("\n")
+    }
+
+    pub fn get(&self, path: &str) -> http::Response {
+        http::get(self.addr, path).expect("GET from exporter")
+    }
+
+    pub fn metrics_text(&self) -> String {
+        let response = self.get("/metrics");
+        assert_eq!(response.status, 200, "{}", response.text());
+        response.text()
+    }
+
+    pub fn metrics(&self) -> Metrics {
+        Metrics::parse(&self.metrics_text())
+    }
+
+    /// Polls /metrics until `ready` holds, failing with the last body and
+    /// the logs after `timeout`.
+    pub fn wait_for(&self, timeout: Duration, ready: impl Fn(&Metrics) -> bool) -> Metrics {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let text = self.metrics_text();
+            let metrics = Metrics::parse(&text);
+            if ready(&metrics) {
+                return metrics;
+            }
+            if Instant::now() > deadline {
+                panic!(
+                    "condition not met within {timeout:?}\n/metrics:\n{text}\nlogs:\n{}",
+                    self.logs()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Waits until the probe has finished `rounds` more rounds than when
+    /// called. A round is noticed by its duration or success time changing.
+    pub fn wait_rounds(&self, probe: &str, rounds: usize, timeout: Duration) -> Metrics {
+        let marker = |m: &Metrics| {
+            let d = m.get("connector_probe_duration_seconds", &[("probe", probe)]);
+            let s = m.get(
+                "connector_probe_last_success_timestamp_seconds",
+                &[("probe", probe)],
+            );
+            (d.map(f64::to_bits), s.map(f64::to_bits))
+        };
+        let last = std::cell::Cell::new(marker(&self.metrics()));
+        let seen = std::cell::Cell::new(0);
+        self.wait_for(timeout, |m| {
+            let now = marker(m);
+            if now.0.is_some() && now != last.get() {
+                last.set(now);
+                seen.set(seen.get() + 1);
+            }
+            seen.get() >= rounds
+        })
+    }
+
+    pub fn stop(mut self) -> std::process::ExitStatus {
+        // SIGTERM so the graceful path is exercised.
+        unsafe_kill(self.child.id(), 15);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                return status;
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("exporter did not stop on SIGTERM");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+fn unsafe_kill(pid: u32, signal: i32) {
+    let _ = Command::new("kill")
+        .arg(format!("-{signal}"))
+        .arg(pid.to_string())
+        .status();
+}
+
+impl Drop for Exporter {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
