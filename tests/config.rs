@@ -1,0 +1,195 @@
+//! Configuration: every invalid file under tests/testdata/config gives the
+//! exact one-line error on its first line (`# want: ...`) and exit code 2;
+//! the valid file round-trips into the typed config; flags beat the file.
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::Duration;
+
+use clap::Parser as _;
+use connector_exporter::cli::Cli;
+use connector_exporter::config::{Config, ListenAddress, LogFormat};
+use connector_exporter::probe::ProbeKind;
+
+fn run(args: &[&str]) -> (Option<i32>, String, String) {
+    let out = Command::new(common::exporter::binary())
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn every_invalid_file_gives_its_exact_error() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/testdata/config");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if name == "valid.toml" || !name.ends_with(".toml") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let want = text
+            .lines()
+            .next()
+            .and_then(|l| l.strip_prefix("# want: "))
+            .unwrap_or_else(|| panic!("{name}: first line must be `# want: <error>`"));
+        let (code, _, stderr) = run(&[&format!("--config.file=tests/testdata/config/{name}")]);
+        assert_eq!(code, Some(2), "{name}: exit code; stderr: {stderr}");
+        assert_eq!(stderr.trim_end(), want, "{name}");
+        assert_eq!(stderr.lines().count(), 1, "{name}: one line");
+        checked += 1;
+    }
+    assert!(checked >= 10, "only {checked} invalid files found");
+}
+
+#[test]
+fn bad_flags_exit_2_with_one_line_naming_the_flag() {
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &["--clock.tolerance=abc"],
+            "invalid value \"abc\" for clock.tolerance",
+        ),
+        (
+            &["--web.listen-address=nowhere"],
+            "invalid value \"nowhere\" for web.listen-address",
+        ),
+        (
+            &["--stun.server=[::1"],
+            "invalid value \"[::1\" for stun.server",
+        ),
+        (&["--no-such-flag"], "--no-such-flag"),
+        (
+            &["--config.file=/nonexistent/x.toml"],
+            "config file /nonexistent/x.toml",
+        ),
+    ];
+    for (args, needle) in cases {
+        let (code, _, stderr) = run(args);
+        assert_eq!(code, Some(2), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.contains(needle), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn environment_is_read_and_flags_win() {
+    let out = Command::new(common::exporter::binary())
+        .env("CONNECTOR_EXPORTER_CLOCK_TOLERANCE", "bogus-from-env")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("\"bogus-from-env\" for clock.tolerance")
+    );
+}
+
+#[test]
+fn help_and_version_are_for_people() {
+    let (code, stdout, _) = run(&["--version"]);
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        stdout.trim(),
+        format!("connector-exporter {}", env!("CARGO_PKG_VERSION"))
+    );
+    let (code, stdout, _) = run(&["--help"]);
+    assert_eq!(code, Some(0));
+    for flag in [
+        "--web.listen-address",
+        "--clock.server",
+        "--clock.tolerance",
+        "--stun.server",
+        "--connector.process",
+        "--connector.systemd-unit",
+        "--connector.metrics-url",
+        "--storage.path",
+        "--log.format",
+        "CONNECTOR_EXPORTER_CLOCK_TOLERANCE",
+    ] {
+        assert!(stdout.contains(flag), "--help lacks {flag}");
+    }
+}
+
+fn load(args: &[&str]) -> Config {
+    let mut full = vec!["connector-exporter"];
+    full.extend_from_slice(args);
+    Config::load(Cli::try_parse_from(full).unwrap().flags).unwrap()
+}
+
+#[test]
+fn valid_file_round_trips() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/testdata/config/valid.toml"
+    );
+    let c = load(&[&format!("--config.file={path}")]);
+    assert_eq!(
+        c.probes,
+        [ProbeKind::Clock, ProbeKind::Connector, ProbeKind::Host]
+    );
+    assert_eq!(
+        c.web.listen_addresses,
+        [
+            ListenAddress::Socket("127.0.0.1:10150".parse().unwrap()),
+            ListenAddress::Socket("[::1]:10150".parse().unwrap())
+        ]
+    );
+    assert_eq!(c.web.max_connections, 32);
+    assert_eq!(c.web.header_read_timeout, Duration::from_secs(3));
+    let servers: Vec<String> = c.clock.servers.iter().map(|s| s.to_string()).collect();
+    assert_eq!(servers, ["127.0.0.1:123", "[::1]:1123", "time.example:123"]);
+    assert_eq!(c.clock.tolerance, Duration::from_secs(4));
+    assert_eq!(c.clock.samples, 3);
+    assert_eq!(c.clock.interval, Duration::from_secs(30));
+    assert_eq!(c.clock.timeout, Duration::from_secs(5));
+    assert_eq!(c.stun.servers[0].to_string(), "127.0.0.1:3478");
+    assert_eq!(c.stun.interval, Duration::from_secs(120));
+    assert_eq!(c.connector.process, "/usr/bin/twingate-connector");
+    assert_eq!(
+        c.connector.metrics_url.as_deref(),
+        Some("http://127.0.0.1:9999/metrics")
+    );
+    assert_eq!(c.connector.interval, Duration::from_secs(10));
+    assert_eq!(c.host.interval, Duration::from_secs(300));
+    assert!(c.host.include_loopback && !c.host.include_link_local);
+    assert_eq!(
+        c.storage_path,
+        Some(PathBuf::from("/var/lib/connector-exporter"))
+    );
+    assert_eq!(c.log.level, "debug");
+    assert_eq!(c.log.format, LogFormat::Json);
+
+    // A flag beats the file; what the flag does not name stays from the file.
+    let c = load(&[&format!("--config.file={path}"), "--clock.tolerance=2s"]);
+    assert_eq!(c.clock.tolerance, Duration::from_secs(2));
+    assert_eq!(c.clock.samples, 3);
+}
+
+#[test]
+fn defaults() {
+    let c = load(&[]);
+    assert_eq!(c.probes, ProbeKind::ALL);
+    assert_eq!(
+        c.web.listen_addresses,
+        [ListenAddress::AllInterfaces(10150)]
+    );
+    assert_eq!(c.web.telemetry_path, "/metrics");
+    assert_eq!(c.clock.tolerance, Duration::from_secs(5));
+    assert_eq!(c.clock.interval, Duration::from_secs(64));
+    assert_eq!(c.clock.samples, 4);
+    assert_eq!(c.stun.interval, Duration::from_secs(60));
+    assert_eq!(c.connector.interval, Duration::from_secs(5));
+    assert_eq!(c.connector.process, "twingate-connector");
+    assert_eq!(c.connector.systemd_unit, "twingate-connector.service");
+    assert!(c.connector.metrics_url.is_none());
+    assert!(c.storage_path.is_none());
+    assert!(!c.clock.servers.is_empty() && !c.stun.servers.is_empty());
+}
