@@ -3,6 +3,8 @@
 
 pub mod cli;
 pub mod config;
+pub mod diagnosis;
+pub mod human;
 pub mod metrics;
 pub mod probe;
 pub mod process;

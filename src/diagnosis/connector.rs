@@ -1,0 +1,68 @@
+//! Connector rules: up or down and for how long, restarts, evidence.
+
+use super::{Line, Verdict};
+use crate::human;
+use crate::probe::connector::ConnectorReport;
+
+pub(super) fn connector(r: &ConnectorReport) -> Vec<Line> {
+    let since = human::timestamp(r.state_change_timestamp_seconds);
+    let mut lines = vec![if r.up {
+        Line::ok(
+            "state",
+            "state",
+            format!("up for {} (since {since})", human::span(r.uptime_seconds)),
+        )
+    } else {
+        Line::new(
+            "state",
+            "state",
+            Verdict::Problem,
+            format!("down for {} (since {since})", human::span(r.downtime_seconds)),
+        )
+        .hint("the connector is not running: start it and read its logs (`systemctl status`, `journalctl -u`, or `docker logs`)")
+    }];
+    if r.restarts > 0 {
+        lines.push(
+            Line::new(
+                "restarts",
+                "restarts",
+                Verdict::Warning,
+                format!("{} restarts seen since the exporter started", r.restarts),
+            )
+            .hint("the connector keeps restarting: read its logs for the cause"),
+        );
+    }
+    if let Some(p) = &r.process {
+        lines.push(Line::ok(
+            "process",
+            "process",
+            format!(
+                "pid {}, {:.1} MiB resident, {:.1} s CPU",
+                p.pid,
+                p.resident_memory_bytes as f64 / (1024.0 * 1024.0),
+                p.cpu_seconds
+            ),
+        ));
+    }
+    for s in &r.sources {
+        let state = if s.up { "up" } else { "down" };
+        let detail = s
+            .failure
+            .as_ref()
+            .map(|f| format!(" ({f})"))
+            .unwrap_or_default();
+        // A source that disagrees with the verdict deserves a look.
+        let verdict = if s.up == r.up {
+            Verdict::Ok
+        } else {
+            Verdict::Warning
+        };
+        lines.push(Line::new(
+            "source",
+            s.source.as_str(),
+            verdict,
+            format!("{state}{detail}"),
+        ));
+    }
+    lines
+}

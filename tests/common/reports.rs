@@ -1,0 +1,90 @@
+//! Hand-made probe reports for tests of what is built on them (diagnosis,
+//! status page), so those tests need no network.
+
+use std::net::SocketAddr;
+
+use connector_exporter::probe::clock::{ClockReport, ClockSample, ClockServer, KernelClock};
+use connector_exporter::probe::connector::{ConnectorReport, Source, SourceVerdict};
+use connector_exporter::probe::host::{Container, HostReport, InterfaceAddress};
+use connector_exporter::probe::stun::{NatBehaviour, StunBinding, StunReport, StunServer};
+use connector_exporter::probe::{Failure, Reason, Report};
+
+pub fn clock(offset: Option<f64>, kernel_synchronized: bool) -> Report {
+    let server = ClockServer {
+        server: "127.0.0.1:123".to_owned(),
+        outcome: match offset {
+            Some(offset_seconds) => Ok(ClockSample {
+                address: "127.0.0.1:123".parse().unwrap(),
+                offset_seconds,
+                rtt_seconds: 0.0002,
+                stratum: 1,
+                root_distance_seconds: 0.001,
+            }),
+            None => Err(Failure::new(Reason::Timeout, "no reply within 1s")),
+        },
+    };
+    Report::Clock(ClockReport {
+        servers: vec![server],
+        offset_seconds: offset,
+        kernel: Some(KernelClock {
+            synchronized: kernel_synchronized,
+            max_error_seconds: 0.016,
+        }),
+    })
+}
+
+pub fn stun(answered: bool, mapping: NatBehaviour) -> Report {
+    let mapped: SocketAddr = "203.0.113.7:54321".parse().unwrap();
+    Report::Stun(StunReport {
+        servers: vec![StunServer {
+            server: "127.0.0.1:3478".to_owned(),
+            outcome: if answered {
+                Ok(StunBinding {
+                    rtt_seconds: 0.001,
+                    mapped,
+                })
+            } else {
+                Err(Failure::new(Reason::Unreachable, "connection refused"))
+            },
+        }],
+        mapping,
+        filtering: mapping,
+        p2p_possible: answered
+            && matches!(
+                mapping,
+                NatBehaviour::EndpointIndependent | NatBehaviour::None
+            ),
+        public_address: answered.then_some(mapped),
+        public_ip_changes: 0,
+    })
+}
+
+pub fn connector(up: bool, restarts: u64) -> Report {
+    Report::Connector(ConnectorReport {
+        up,
+        state_change_timestamp_seconds: 1_700_000_000.0,
+        uptime_seconds: if up { 11_520.0 } else { 0.0 },
+        downtime_seconds: if up { 0.0 } else { 300.0 },
+        restarts,
+        process: None,
+        sources: vec![SourceVerdict {
+            source: Source::Process,
+            up,
+            failure: None,
+        }],
+    })
+}
+
+pub fn host(hostname: &str) -> Report {
+    Report::Host(HostReport {
+        hostname: hostname.to_owned(),
+        container: Container::Docker,
+        os_version: "Debian GNU/Linux 12 (bookworm)".to_owned(),
+        kernel_version: "6.1.0-18-amd64".to_owned(),
+        boot_time_seconds: Some(1_700_000_000.0),
+        private_ips: vec![InterfaceAddress {
+            interface: "eth0".to_owned(),
+            address: "10.0.0.5".parse().unwrap(),
+        }],
+    })
+}
