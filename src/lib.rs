@@ -10,6 +10,7 @@ pub mod probe;
 pub mod process;
 pub mod sampler;
 pub mod server;
+pub mod status;
 
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;

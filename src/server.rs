@@ -18,7 +18,8 @@ use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 
 use crate::metrics::{OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE};
-use crate::sampler::Sampler;
+use crate::sampler::{Sampler, unix_now};
+use crate::status::{self, Status};
 
 pub struct Server {
     pub sampler: Arc<Sampler>,
@@ -109,7 +110,8 @@ impl Server {
 
     fn route(&self, req: &Request<Incoming>, _peer: SocketAddr) -> Response<Body> {
         let path = req.uri().path();
-        let known = path == self.telemetry_path || matches!(path, "/" | "/-/healthy" | "/-/ready");
+        let known = path == self.telemetry_path
+            || matches!(path, "/" | "/-/healthy" | "/-/ready" | status::API_PATH);
         if !known {
             return plain(StatusCode::NOT_FOUND, "not found\n");
         }
@@ -132,7 +134,8 @@ impl Server {
                     )
                 }
             }
-            "/" => self.landing(),
+            "/" => self.status_page(),
+            status::API_PATH => self.status_json(),
             _ => self.metrics(req),
         }
     }
@@ -161,24 +164,38 @@ impl Server {
         response
     }
 
-    fn landing(&self) -> Response<Body> {
-        let page = format!(
-            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
-             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-             <title>connector-exporter</title></head><body>\
-             <h1>connector-exporter</h1>\
-             <p>Prometheus exporter for a zero-trust network connector.</p>\
-             <ul><li><a href=\"{path}\">Metrics</a></li>\
-             <li><a href=\"/-/healthy\">Health</a></li>\
-             <li><a href=\"/-/ready\">Readiness</a></li></ul>\
-             </body></html>\n",
-            path = html_escape(&self.telemetry_path)
-        );
+    fn status_page(&self) -> Response<Body> {
+        let published = self.sampler.latest();
+        let status = Status::new(&published.snapshot, unix_now());
+        let page = status::render_html(&status, &self.telemetry_path);
         let mut response = Response::new(Full::new(Bytes::from(page)));
-        response.headers_mut().insert(
+        let headers = response.headers_mut();
+        headers.insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("text/html; charset=utf-8"),
         );
+        // The page has no script and loads nothing: should escaping ever
+        // miss, the browser still refuses to run what slipped through.
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+            ),
+        );
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        response
+    }
+
+    fn status_json(&self) -> Response<Body> {
+        let published = self.sampler.latest();
+        let status = Status::new(&published.snapshot, unix_now());
+        let mut response = Response::new(Full::new(Bytes::from(status.to_json())));
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         response
     }
 }
@@ -210,19 +227,4 @@ fn header_has(req: &Request<Incoming>, name: header::HeaderName, token: &str) ->
             });
             matches && !refused
         })
-}
-
-pub fn html_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
