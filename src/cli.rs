@@ -25,6 +25,13 @@ pub struct Cli {
 pub enum Command {
     /// Serve /metrics and the status page (the default).
     Serve,
+    /// Run every probe once and print a diagnosis; exit 0 when all is ok,
+    /// 1 when a problem was found, 2 on a usage or config error.
+    Check {
+        /// Print the status document as JSON (the same as GET /api/v1/status).
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 macro_rules! env_name {

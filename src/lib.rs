@@ -1,6 +1,7 @@
 //! connector-exporter: watches a zero-trust network connector's host and
 //! serves what it sees as Prometheus metrics.
 
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod diagnosis;

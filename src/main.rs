@@ -1,8 +1,10 @@
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::Parser as _;
 use connector_exporter::cli::{Cli, Command};
 use connector_exporter::config::Config;
+use connector_exporter::diagnosis::Verdict;
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -26,7 +28,14 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    connector_exporter::init_logging(&config.log);
+    let command = cli.command.unwrap_or(Command::Serve);
+    let mut log = config.log.clone();
+    if matches!(command, Command::Check { .. }) && matches!(log.level.as_str(), "info" | "warn") {
+        // The report already says what failed; per-round warnings would only
+        // repeat it on stderr.
+        log.level = "error".to_owned();
+    }
+    connector_exporter::init_logging(&log);
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(e) => {
@@ -34,14 +43,23 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let result = match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => runtime.block_on(connector_exporter::run(config)),
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            tracing::error!("{e:#}");
-            ExitCode::FAILURE
+    match command {
+        Command::Serve => match runtime.block_on(connector_exporter::run(config)) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                tracing::error!("{e:#}");
+                ExitCode::FAILURE
+            }
+        },
+        Command::Check { json } => {
+            let verdict = runtime.block_on(connector_exporter::check::run(&config, json));
+            // A name lookup stuck on a blocking thread must not hold the exit
+            // past the probe timeouts.
+            runtime.shutdown_timeout(Duration::from_millis(100));
+            match verdict {
+                Verdict::Problem => ExitCode::from(1),
+                Verdict::Ok | Verdict::Warning => ExitCode::SUCCESS,
+            }
         }
     }
 }

@@ -16,6 +16,28 @@ pub fn binary() -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_BIN_EXE_connector-exporter"))
 }
 
+/// `args`, preceded by `--probe.disable` for every network probe the test
+/// did not point at its own servers.
+pub fn isolated(args: &[&str]) -> Vec<String> {
+    let given = |flag: &str| args.iter().any(|a| a.starts_with(flag));
+    let mut disabled = Vec::new();
+    if !given("--clock.server") {
+        disabled.push("clock");
+    }
+    if !given("--stun.server") {
+        disabled.push("stun");
+    }
+    if !given("--connector.") {
+        disabled.push("connector");
+    }
+    let mut full = Vec::new();
+    if !disabled.is_empty() && !given("--probe.disable") {
+        full.push(format!("--probe.disable={}", disabled.join(",")));
+    }
+    full.extend(args.iter().map(|a| a.to_string()));
+    full
+}
+
 pub struct Exporter {
     child: Child,
     pub addr: SocketAddr,
@@ -34,21 +56,7 @@ impl Exporter {
             "--web.listen-address=127.0.0.1:0".into(),
             "--log.format=json".into(),
         ];
-        let given = |flag: &str| args.iter().any(|a| a.starts_with(flag));
-        let mut disabled = Vec::new();
-        if !given("--clock.server") {
-            disabled.push("clock");
-        }
-        if !given("--stun.server") {
-            disabled.push("stun");
-        }
-        if !given("--connector.") {
-            disabled.push("connector");
-        }
-        if !disabled.is_empty() && !given("--probe.disable") {
-            full.push(format!("--probe.disable={}", disabled.join(",")));
-        }
-        full.extend(args.iter().map(|a| a.to_string()));
+        full.extend(isolated(args));
         let mut child = command
             .args(&full)
             .stdout(Stdio::null())

@@ -1,0 +1,153 @@
+//! `connector-exporter check` end to end: the real binary, its output and
+//! its exit code, against loopback peers only.
+
+mod common;
+
+use std::process::Command;
+
+use common::check::{Run, check, check_json, line, run, section};
+use common::exporter::{binary, isolated};
+
+fn real_hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .unwrap()
+        .trim()
+        .to_owned()
+}
+
+#[test]
+fn all_ok_exits_0_with_a_section_per_probe() {
+    let run = check(&[]);
+    assert_eq!(run.code, 0, "{run}");
+    let out = &run.stdout;
+    for heading in ["\nConnector\n", "\nClock\n", "\nSTUN/NAT\n", "\nHost\n"] {
+        assert!(out.contains(heading), "no {heading:?} in\n{run}");
+    }
+    let hostname_line = ["ok".to_owned(), "hostname".to_owned(), real_hostname()];
+    assert!(
+        out.lines().any(|l| l
+            .split_whitespace()
+            .eq(hostname_line.iter().map(String::as_str))),
+        "{run}"
+    );
+    assert!(
+        out.trim_end().ends_with("ok: 0 problems, 0 warnings"),
+        "{run}"
+    );
+    assert!(!out.contains('\x1b'), "colour on a pipe:\n{run}");
+    assert!(run.stderr.is_empty(), "{run}");
+}
+
+#[test]
+fn json_field_by_field() {
+    let run = check_json(&[]);
+    assert_eq!(run.code, 0, "{run}");
+    let json = run.json();
+    assert_eq!(json["version"], env!("CARGO_PKG_VERSION"));
+    let generated = json["generated_at"].as_f64().expect("generated_at");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64();
+    assert!((now - generated).abs() < 60.0, "generated_at {generated}");
+    assert_eq!(json["verdict"], "ok");
+    assert_eq!(json["problems"], 0);
+    assert_eq!(json["warnings"], 0);
+    assert_eq!(json["clock_tolerance_seconds"], 5.0);
+
+    let names: Vec<&str> = json["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Connector", "Clock", "STUN/NAT", "Host"]);
+    for name in ["Connector", "Clock", "STUN/NAT"] {
+        let lines = section(&json, name);
+        assert_eq!(lines.len(), 1, "{name}: {lines:?}");
+        assert_eq!(lines[0]["check"], "probe");
+        assert_eq!(lines[0]["verdict"], "ok");
+        assert_eq!(lines[0]["value"], "disabled");
+    }
+    let hostname = line(&json, "Host", "hostname");
+    assert_eq!(hostname["value"], real_hostname().as_str());
+    assert_eq!(hostname["verdict"], "ok");
+    assert_eq!(hostname["hint"], serde_json::Value::Null);
+    for check in ["container", "os", "kernel"] {
+        assert_eq!(line(&json, "Host", check)["verdict"], "ok");
+    }
+
+    let probes = json["probes"].as_array().unwrap();
+    let kinds: Vec<&str> = probes
+        .iter()
+        .map(|p| p["probe"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["clock", "stun", "connector", "host"]);
+    for p in &probes[..3] {
+        assert_eq!(p["enabled"], false, "{p}");
+        assert_eq!(p["rounds"], 0, "{p}");
+        assert_eq!(p["success"], serde_json::Value::Null, "{p}");
+    }
+    let host = &probes[3];
+    assert_eq!(host["enabled"], true);
+    assert_eq!(host["rounds"], 1);
+    assert_eq!(host["success"], true);
+    assert!(host["duration_seconds"].as_f64().unwrap() < 5.0);
+    assert!(host["last_round_timestamp_seconds"].as_f64().unwrap() <= now + 1.0);
+    assert_eq!(
+        host["last_success_timestamp_seconds"],
+        host["last_round_timestamp_seconds"]
+    );
+    assert_eq!(host["reason"], serde_json::Value::Null);
+    assert_eq!(host["error"], serde_json::Value::Null);
+    assert_eq!(host["report"]["probe"], "host");
+    assert_eq!(host["report"]["hostname"], real_hostname().as_str());
+    assert!(host["report"]["private_ips"].is_array());
+}
+
+#[test]
+fn usage_and_config_errors_exit_2() {
+    for args in [
+        vec!["check", "--bogus"],
+        vec!["check", "--json=yes"],
+        vec!["check", "--clock.tolerance=soon"],
+        vec!["check", "--probe.disable=dns"],
+        vec![
+            "check",
+            "--config.file=/nonexistent/connector-exporter.toml",
+        ],
+    ] {
+        let run = run(Command::new(binary()).args(&args));
+        assert_eq!(run.code, 2, "{args:?}: {run}");
+        assert!(run.stdout.is_empty(), "{args:?}: {run}");
+        assert_eq!(run.stderr.lines().count(), 1, "one line: {args:?}: {run}");
+    }
+}
+
+/// Runs `check` on a pseudo-terminal (util-linux `script`), where colour is on.
+fn check_on_terminal(no_color: Option<&str>) -> Run {
+    let mut line = vec![binary().display().to_string(), "check".to_owned()];
+    line.extend(isolated(&[]));
+    let mut command = Command::new("script");
+    command
+        .args(["-q", "-e", "-c", &line.join(" "), "/dev/null"])
+        .env_remove("NO_COLOR");
+    if let Some(value) = no_color {
+        command.env("NO_COLOR", value);
+    }
+    run(&mut command)
+}
+
+#[test]
+fn colour_only_on_a_terminal_and_without_no_color() {
+    let coloured = check_on_terminal(None);
+    assert_eq!(coloured.code, 0, "{coloured}");
+    assert!(coloured.stdout.contains("\x1b[32mok"), "{coloured}");
+    let plain = check_on_terminal(Some("1"));
+    assert_eq!(plain.code, 0, "{plain}");
+    assert!(plain.stdout.contains("Host"), "{plain}");
+    assert!(!plain.stdout.contains('\x1b'), "{plain}");
+    // An empty NO_COLOR does not count (no-color.org).
+    let empty = check_on_terminal(Some(""));
+    assert!(empty.stdout.contains('\x1b'), "{empty}");
+}
