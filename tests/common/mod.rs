@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod check;
+pub mod chromium;
 pub mod exporter;
 pub mod http;
 pub mod metrics;
