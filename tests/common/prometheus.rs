@@ -116,7 +116,7 @@ impl Prometheus {
         let config = format!(
             "global:\n  scrape_interval: {i}\n  evaluation_interval: {i}\n\
              rule_files:\n{rules}{alerting}\
-             scrape_configs:\n  - job_name: connector\n    static_configs:\n      - targets: [\"{t}\"]\n",
+             scrape_configs:\n  - job_name: connector-exporter\n    static_configs:\n      - targets: [\"{t}\"]\n",
             i = setup.interval,
             rules = if rules.is_empty() {
                 "  []\n".to_owned()
