@@ -6,4 +6,5 @@ pub mod chromium;
 pub mod exporter;
 pub mod http;
 pub mod metrics;
+pub mod prometheus;
 pub mod reports;
