@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::diagnosis::{Diagnosis, Line, Section, Verdict, behaviour_text, diagnose};
+use crate::diagnosis::{Line, Section, Verdict, behaviour_text, diagnose};
 use crate::human;
 use crate::probe::{ProbeKind, Reason, Report};
 use crate::sampler::Snapshot;
@@ -50,14 +50,7 @@ pub struct ProbeEntry<'a> {
 
 impl<'a> Status<'a> {
     pub fn new(snapshot: &'a Snapshot, now: f64) -> Status<'a> {
-        let Diagnosis { verdict, sections } = diagnose(snapshot);
-        let count = |v: Verdict| {
-            sections
-                .iter()
-                .flat_map(|s| &s.lines)
-                .filter(|l| l.verdict == v)
-                .count()
-        };
+        let diagnosis = diagnose(snapshot);
         let probes = ProbeKind::ALL
             .into_iter()
             .map(|kind| {
@@ -100,11 +93,11 @@ impl<'a> Status<'a> {
         Status {
             version: env!("CARGO_PKG_VERSION"),
             generated_at: now,
-            verdict,
-            problems: count(Verdict::Problem),
-            warnings: count(Verdict::Warning),
+            verdict: diagnosis.verdict,
+            problems: diagnosis.count(Verdict::Problem),
+            warnings: diagnosis.count(Verdict::Warning),
             clock_tolerance_seconds: snapshot.clock_tolerance_seconds,
-            sections,
+            sections: diagnosis.sections,
             probes,
         }
     }
