@@ -68,7 +68,10 @@ pub(super) fn clock(r: &ClockReport, tolerance: f64, failure: Option<&Failure>) 
                     "allow outbound UDP to port 123 (NTP), or name reachable servers with --clock.server"
                 }
             };
-            let why = failure.map(|f| format!(" ({f})")).unwrap_or_default();
+            // Only the reason: the server lines below carry the details.
+            let why = failure
+                .map(|f| format!(" ({})", f.reason))
+                .unwrap_or_default();
             lines.push(
                 Line::new(
                     "offset",

@@ -29,7 +29,10 @@ pub(super) fn stun(r: &StunReport, failure: Option<&Failure>) -> Vec<Line> {
                 }
                 _ => STUN_BLOCKED_HINT,
             };
-            let why = failure.map(|f| format!(" ({f})")).unwrap_or_default();
+            // Only the reason: the server lines below carry the details.
+            let why = failure
+                .map(|f| format!(" ({})", f.reason))
+                .unwrap_or_default();
             lines.push(
                 Line::new(
                     "public_address",
