@@ -305,6 +305,9 @@ mod tests {
         fs::copy("/bin/sleep", &exe).unwrap();
         let before = crate::sampler::unix_now();
         let mut child = std::process::Command::new(&exe).arg("30").spawn().unwrap();
+        // Right after exec the new image has touched no page yet: give it
+        // a moment so its resident memory is more than zero.
+        std::thread::sleep(std::time::Duration::from_millis(200));
         let source = ProcessSource::new(exe.to_str().unwrap());
         let found = source.read().unwrap().unwrap();
         let _ = child.kill();
