@@ -230,32 +230,21 @@ fn serve(mut stream: TcpStream, shared: &Mutex<Shared>) {
     let _ = stream.write_all(response.as_bytes());
 }
 
-/// A page shaped like the connector's: its uptime, plus other `twingate_*`
-/// series with labels, counters and a histogram around it, so the parser
-/// reads a realistic page rather than one line. Only the uptime's name is
-/// relied on; the other names are stand-ins of the same kind.
+/// The series the connector documents for its endpoint (v1.80+): byte
+/// counters per transport and its uptime. Its resource-count series are not
+/// named in that documentation and are left out.
 fn page(uptime: f64) -> String {
     format!(
-        "# HELP twingate_connector_uptime_seconds Seconds since the connector started.\n\
+        "# HELP twingate_inbound_bytes_total Inbound bytes by transport.\n\
+         # TYPE twingate_inbound_bytes_total counter\n\
+         twingate_inbound_bytes_total{{transport=\"direct\"}} 1234567890\n\
+         twingate_inbound_bytes_total{{transport=\"relay\"}} 4567\n\
+         # HELP twingate_outbound_bytes_total Outbound bytes by transport.\n\
+         # TYPE twingate_outbound_bytes_total counter\n\
+         twingate_outbound_bytes_total{{transport=\"direct\"}} 987654321\n\
+         twingate_outbound_bytes_total{{transport=\"relay\"}} 8910\n\
+         # HELP twingate_connector_uptime_seconds Connector uptime in seconds.\n\
          # TYPE twingate_connector_uptime_seconds gauge\n\
-         twingate_connector_uptime_seconds {uptime:.3}\n\
-         # HELP twingate_connector_controller_connected Whether the connector holds a session with the controller.\n\
-         # TYPE twingate_connector_controller_connected gauge\n\
-         twingate_connector_controller_connected 1\n\
-         # HELP twingate_connector_relay_connected Relay sessions by relay.\n\
-         # TYPE twingate_connector_relay_connected gauge\n\
-         twingate_connector_relay_connected{{relay=\"relay-1\"}} 1\n\
-         twingate_connector_relay_connected{{relay=\"relay-2\"}} 0\n\
-         # HELP twingate_connector_bytes_total Bytes carried for clients.\n\
-         # TYPE twingate_connector_bytes_total counter\n\
-         twingate_connector_bytes_total{{direction=\"rx\"}} 123456\n\
-         twingate_connector_bytes_total{{direction=\"tx\"}} 654321\n\
-         # HELP twingate_connector_dns_query_duration_seconds DNS lookups for resources.\n\
-         # TYPE twingate_connector_dns_query_duration_seconds histogram\n\
-         twingate_connector_dns_query_duration_seconds_bucket{{le=\"0.01\"}} 10\n\
-         twingate_connector_dns_query_duration_seconds_bucket{{le=\"0.1\"}} 12\n\
-         twingate_connector_dns_query_duration_seconds_bucket{{le=\"+Inf\"}} 12\n\
-         twingate_connector_dns_query_duration_seconds_sum 0.2\n\
-         twingate_connector_dns_query_duration_seconds_count 12\n"
+         twingate_connector_uptime_seconds {uptime:.3}\n"
     )
 }
