@@ -595,6 +595,26 @@ mod tests {
     }
 
     #[test]
+    fn an_empty_connector_process_or_unit_turns_that_source_off() {
+        use clap::Parser as _;
+        let flags = |args: &[&str]| {
+            let mut full = vec!["connector-exporter"];
+            full.extend_from_slice(args);
+            crate::cli::Cli::try_parse_from(full).unwrap().flags
+        };
+        let c = Config::load(flags(&[])).unwrap();
+        assert_eq!(c.connector.process, "twingate-connector");
+        assert_eq!(c.connector.systemd_unit, "twingate-connector.service");
+        let c = Config::load(flags(&[
+            "--connector.process=",
+            "--connector.systemd-unit=",
+        ]))
+        .unwrap();
+        assert_eq!(c.connector.process, "");
+        assert_eq!(c.connector.systemd_unit, "");
+    }
+
+    #[test]
     fn durations() {
         assert_eq!(parse_duration("500ms").unwrap(), Duration::from_millis(500));
         assert_eq!(parse_duration("2m").unwrap(), Duration::from_secs(120));
