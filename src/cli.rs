@@ -92,10 +92,10 @@ pub struct Flags {
     #[arg(long = "stun.timeout", env = env_name!("STUN_TIMEOUT"), value_name = "DURATION", global = true)]
     pub stun_timeout: Option<String>,
 
-    /// Connector executable name or path, matched against exe and command line [default: twingate-connector].
+    /// Connector executable name or path, matched against exe and command line; empty turns this source off [default: twingate-connector].
     #[arg(long = "connector.process", env = env_name!("CONNECTOR_PROCESS"), value_name = "NAME", global = true)]
     pub connector_process: Option<String>,
-    /// The connector's systemd unit, read when systemd runs [default: twingate-connector.service].
+    /// The connector's systemd unit, read when systemd runs; empty turns this source off [default: twingate-connector.service].
     #[arg(long = "connector.systemd-unit", env = env_name!("CONNECTOR_SYSTEMD_UNIT"), value_name = "UNIT", global = true)]
     pub connector_systemd_unit: Option<String>,
     /// The connector's own metrics endpoint (TWINGATE_METRICS_PORT); off unless set.

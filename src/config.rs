@@ -58,7 +58,9 @@ pub struct StunConfig {
 
 #[derive(Clone, Debug)]
 pub struct ConnectorConfig {
+    /// Executable name or path; empty when the process source is off.
     pub process: String,
+    /// Empty when the systemd source is off.
     pub systemd_unit: String,
     pub metrics_url: Option<String>,
     pub interval: Duration,
@@ -225,16 +227,16 @@ impl Config {
                 timeout: duration("stun.timeout", f.stun_timeout.as_deref(), "10s")?,
             },
             connector: ConnectorConfig {
-                process: non_empty(
-                    "connector.process",
-                    f.connector_process.as_deref(),
-                    "twingate-connector",
-                )?,
-                systemd_unit: non_empty(
-                    "connector.systemd-unit",
-                    f.connector_systemd_unit.as_deref(),
-                    "twingate-connector.service",
-                )?,
+                // Empty turns the source off (a connector seen only through
+                // its metrics endpoint, or a host whose systemd is not its).
+                process: f
+                    .connector_process
+                    .clone()
+                    .unwrap_or_else(|| "twingate-connector".into()),
+                systemd_unit: f
+                    .connector_systemd_unit
+                    .clone()
+                    .unwrap_or_else(|| "twingate-connector.service".into()),
                 metrics_url: connector_metrics_url,
                 interval: duration("connector.interval", f.connector_interval.as_deref(), "5s")?,
                 timeout: duration("connector.timeout", f.connector_timeout.as_deref(), "3s")?,
@@ -253,18 +255,6 @@ impl Config {
             log: LogConfig { level, format },
         };
         Ok(config)
-    }
-}
-
-fn non_empty(
-    field: &'static str,
-    value: Option<&str>,
-    default: &str,
-) -> Result<String, ConfigError> {
-    match value {
-        None => Ok(default.to_owned()),
-        Some("") => Err(invalid(field, "", "must not be empty")),
-        Some(v) => Ok(v.to_owned()),
     }
 }
 
@@ -602,6 +592,26 @@ mod tests {
         assert!(s("[::1").is_err());
         assert!(s("bad host").is_err());
         assert!(s("").is_err());
+    }
+
+    #[test]
+    fn an_empty_connector_process_or_unit_turns_that_source_off() {
+        use clap::Parser as _;
+        let flags = |args: &[&str]| {
+            let mut full = vec!["connector-exporter"];
+            full.extend_from_slice(args);
+            crate::cli::Cli::try_parse_from(full).unwrap().flags
+        };
+        let c = Config::load(flags(&[])).unwrap();
+        assert_eq!(c.connector.process, "twingate-connector");
+        assert_eq!(c.connector.systemd_unit, "twingate-connector.service");
+        let c = Config::load(flags(&[
+            "--connector.process=",
+            "--connector.systemd-unit=",
+        ]))
+        .unwrap();
+        assert_eq!(c.connector.process, "");
+        assert_eq!(c.connector.systemd_unit, "");
     }
 
     #[test]

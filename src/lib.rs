@@ -20,6 +20,7 @@ use anyhow::Context as _;
 use tokio::net::TcpListener;
 
 use crate::config::{Config, ListenAddress};
+use crate::probe::connector::ConnectorProbe;
 use crate::probe::host::{AddressFilter, HostProbe};
 use crate::probe::{Probe, ProbeKind};
 use crate::sampler::Sampler;
@@ -40,7 +41,11 @@ pub fn probes(config: &Config) -> Vec<Arc<dyn Probe>> {
                     config.host.interval,
                     config.host.timeout,
                 ))),
-                ProbeKind::Clock | ProbeKind::Stun | ProbeKind::Connector => None,
+                ProbeKind::Connector => Some(Arc::new(ConnectorProbe::new(
+                    &config.connector,
+                    config.storage_path.as_deref(),
+                ))),
+                ProbeKind::Clock | ProbeKind::Stun => None,
             }
         })
         .collect()

@@ -16,23 +16,14 @@ impl ProcessStats {
     /// `None` where /proc is not there (not Linux, or hidden): the series are
     /// then absent rather than zero.
     pub fn read() -> Option<ProcessStats> {
-        let stat = fs::read_to_string("/proc/self/stat").ok()?;
-        // The command name may hold spaces and parentheses: fields start
-        // after the last ')'.
-        let fields: Vec<&str> = stat.get(stat.rfind(')')? + 2..)?.split(' ').collect();
-        let field = |i: usize| fields.get(i - 3).and_then(|v| v.parse::<u64>().ok());
+        let stat = parse_stat(&fs::read_to_string("/proc/self/stat").ok()?)?;
         let ticks = clock_ticks();
-        let utime = field(14)?;
-        let stime = field(15)?;
-        let start_ticks = field(22)?;
-        let vsize = field(23)?;
-        let rss_pages = field(24)?;
         let boot = boot_time()?;
         Some(ProcessStats {
-            cpu_seconds: (utime + stime) as f64 / ticks,
-            resident_memory_bytes: rss_pages * page_size(),
-            virtual_memory_bytes: vsize,
-            start_time_seconds: boot + start_ticks as f64 / ticks,
+            cpu_seconds: stat.cpu_ticks() as f64 / ticks,
+            resident_memory_bytes: stat.rss_pages * page_size(),
+            virtual_memory_bytes: stat.vsize,
+            start_time_seconds: boot + stat.start_ticks as f64 / ticks,
             open_fds: fs::read_dir("/proc/self/fd")
                 .map(|d| d.count() as u64)
                 .unwrap_or(0),
@@ -41,7 +32,44 @@ impl ProcessStats {
     }
 }
 
-fn boot_time() -> Option<f64> {
+/// The fields of `/proc/<pid>/stat` the exporter uses (proc(5) numbering).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Stat {
+    /// 3: R, S, D, Z (zombie), T, ...
+    pub state: char,
+    /// 14 + 15, in clock ticks.
+    pub utime: u64,
+    pub stime: u64,
+    /// 22: clock ticks after boot (CLOCK_BOOTTIME), fixed for the process's life.
+    pub start_ticks: u64,
+    /// 23
+    pub vsize: u64,
+    /// 24
+    pub rss_pages: u64,
+}
+
+impl Stat {
+    pub fn cpu_ticks(&self) -> u64 {
+        self.utime.saturating_add(self.stime)
+    }
+}
+
+pub(crate) fn parse_stat(stat: &str) -> Option<Stat> {
+    // The command name may hold spaces and parentheses: fields start
+    // after the last ')'.
+    let fields: Vec<&str> = stat.get(stat.rfind(')')? + 2..)?.split(' ').collect();
+    let field = |i: usize| fields.get(i - 3).and_then(|v| v.parse::<u64>().ok());
+    Some(Stat {
+        state: fields.first()?.chars().next()?,
+        utime: field(14)?,
+        stime: field(15)?,
+        start_ticks: field(22)?,
+        vsize: field(23)?,
+        rss_pages: field(24)?,
+    })
+}
+
+pub(crate) fn boot_time() -> Option<f64> {
     let stat = fs::read_to_string("/proc/stat").ok()?;
     stat.lines()
         .find_map(|l| l.strip_prefix("btime "))?
@@ -51,13 +79,13 @@ fn boot_time() -> Option<f64> {
         .map(|v| v as f64)
 }
 
-fn clock_ticks() -> f64 {
+pub(crate) fn clock_ticks() -> f64 {
     // SAFETY: sysconf only reads a configuration value.
     let ticks = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
     if ticks > 0 { ticks as f64 } else { 100.0 }
 }
 
-fn page_size() -> u64 {
+pub(crate) fn page_size() -> u64 {
     // SAFETY: sysconf only reads a configuration value.
     let size = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
     if size > 0 { size as u64 } else { 4096 }
@@ -71,4 +99,15 @@ fn max_fds() -> Option<u64> {
     // SAFETY: getrlimit writes into the struct we own.
     let rc = unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) };
     (rc == 0 && limit.rlim_cur != libc::RLIM_INFINITY).then_some(limit.rlim_cur)
+}
+
+/// Seconds on a kernel clock (CLOCK_BOOTTIME, CLOCK_MONOTONIC, ...).
+pub(crate) fn clock_seconds(clock: libc::clockid_t) -> Option<f64> {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime writes into the struct we own.
+    let rc = unsafe { libc::clock_gettime(clock, &mut ts) };
+    (rc == 0).then(|| ts.tv_sec as f64 + ts.tv_nsec as f64 / 1e9)
 }

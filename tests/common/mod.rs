@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod chromium;
+pub mod connector;
 pub mod exporter;
 pub mod http;
 pub mod metrics;

@@ -71,6 +71,7 @@ pub fn connector(up: bool, restarts: u64) -> Report {
             source: Source::Process,
             up,
             failure: None,
+            read_error: false,
         }],
     })
 }

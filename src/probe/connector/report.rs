@@ -1,8 +1,8 @@
-//! The connector's up/down state from the host's own evidence.
+//! What one round of the connector probe reports, and the decision.
 
 use serde::Serialize;
 
-use super::Failure;
+use crate::probe::Failure;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct ConnectorReport {
@@ -53,13 +53,28 @@ pub struct SourceVerdict {
     pub up: bool,
     /// Why the source says down, or why it could not be read.
     pub failure: Option<Failure>,
+    /// The source could not be read (timeout, garbage, an error), as
+    /// opposed to plainly saying "down". It then counts as down.
+    pub read_error: bool,
 }
 
 impl ConnectorReport {
-    pub(super) fn part_failures(&self) -> Vec<&Failure> {
+    /// Only sources that could not be read: a connector that is simply down
+    /// is what `connector_up` says, and counting it in
+    /// `connector_probe_failures_total` every round would drown the probe's
+    /// own troubles.
+    pub(crate) fn part_failures(&self) -> Vec<&Failure> {
         self.sources
             .iter()
+            .filter(|s| s.read_error)
             .filter_map(|s| s.failure.as_ref())
             .collect()
     }
+}
+
+/// `connector_up`: running when every available source says so, down when
+/// any says otherwise, so a disagreement errs towards "look at it".
+/// `None` when no source is available: then nothing is claimed.
+pub fn decide(verdicts: &[SourceVerdict]) -> Option<bool> {
+    (!verdicts.is_empty()).then(|| verdicts.iter().all(|v| v.up))
 }

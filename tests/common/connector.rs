@@ -1,0 +1,250 @@
+//! Real peers for the connector probe: a process under the connector's name
+//! and an HTTP server playing the connector's own metrics endpoint.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+pub fn unix_now() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_secs_f64()
+}
+
+/// A harmless long-running binary (`sleep`) copied into a temporary
+/// directory as `twingate-connector`. Tests match it by its full path, so
+/// tests running side by side never see each other's connector.
+pub struct FakeConnector {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+    child: Option<Child>,
+}
+
+impl FakeConnector {
+    pub fn new() -> FakeConnector {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("twingate-connector");
+        std::fs::copy("/bin/sleep", &path).expect("copy /bin/sleep");
+        FakeConnector {
+            _dir: dir,
+            path,
+            child: None,
+        }
+    }
+
+    pub fn path(&self) -> &str {
+        self.path.to_str().expect("UTF-8 temp path")
+    }
+
+    /// `--connector.process=<path>`
+    pub fn flag(&self) -> String {
+        format!("--connector.process={}", self.path())
+    }
+
+    /// Starts it; returns its PID and the Unix time just before the start.
+    pub fn start(&mut self) -> (u32, f64) {
+        assert!(self.child.is_none(), "already running");
+        let before = unix_now();
+        let child = Command::new(&self.path)
+            .arg("1000")
+            .spawn()
+            .expect("start the fake connector");
+        let pid = child.id();
+        self.child = Some(child);
+        (pid, before)
+    }
+
+    /// SIGKILL, and reaps it unless `leave_zombie`: a zombie is a dead
+    /// process still listed in /proc until its parent waits for it.
+    pub fn kill(&mut self, leave_zombie: bool) {
+        if let Some(child) = self.child.as_mut() {
+            child.kill().expect("kill the fake connector");
+            if !leave_zombie {
+                child.wait().expect("reap the fake connector");
+                self.child = None;
+            }
+        }
+    }
+
+    pub fn reap(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Drop for FakeConnector {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// How the fake metrics endpoint answers.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Mode {
+    Normal,
+    /// Answers after this long.
+    Slow(Duration),
+    /// 200 with a body that is not Prometheus text.
+    Garbage,
+    /// 500 Internal Server Error.
+    Error,
+}
+
+struct Shared {
+    mode: Mode,
+    /// The uptime served is this plus the time since `since`.
+    base_uptime: f64,
+    since: Instant,
+}
+
+/// The connector's metrics endpoint (`TWINGATE_METRICS_PORT`): a real HTTP
+/// server on loopback that a test can stop, slow down, break or "restart".
+pub struct ConnectorMetrics {
+    addr: SocketAddr,
+    shared: Arc<Mutex<Shared>>,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl ConnectorMetrics {
+    /// Serves an uptime of `uptime` seconds, growing from now.
+    pub fn start(uptime: f64) -> ConnectorMetrics {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind metrics endpoint");
+        listener.set_nonblocking(true).expect("nonblocking");
+        let addr = listener.local_addr().expect("local addr");
+        let shared = Arc::new(Mutex::new(Shared {
+            mode: Mode::Normal,
+            base_uptime: uptime,
+            since: Instant::now(),
+        }));
+        let stop = Arc::new(AtomicBool::new(false));
+        let thread = {
+            let shared = Arc::clone(&shared);
+            let stop = Arc::clone(&stop);
+            std::thread::spawn(move || {
+                // Polling keeps stop() simple: the listener closes (and the
+                // port refuses) as soon as this loop ends.
+                while !stop.load(Ordering::SeqCst) {
+                    match listener.accept() {
+                        Ok((stream, _)) => {
+                            let shared = Arc::clone(&shared);
+                            std::thread::spawn(move || serve(stream, &shared));
+                        }
+                        Err(_) => std::thread::sleep(Duration::from_millis(10)),
+                    }
+                }
+            })
+        };
+        ConnectorMetrics {
+            addr,
+            shared,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}/metrics", self.addr)
+    }
+
+    /// `--connector.metrics-url=<url>`
+    pub fn flag(&self) -> String {
+        format!("--connector.metrics-url={}", self.url())
+    }
+
+    pub fn set_mode(&self, mode: Mode) {
+        self.shared.lock().expect("lock").mode = mode;
+    }
+
+    /// The connector started again: uptime from zero.
+    pub fn restart(&self) {
+        let mut shared = self.shared.lock().expect("lock");
+        shared.base_uptime = 0.0;
+        shared.since = Instant::now();
+    }
+
+    /// Closes the listening socket: connections are refused from now on.
+    pub fn stop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Drop for ConnectorMetrics {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// A loopback URL where nothing listens.
+pub fn dead_url() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("local addr");
+    drop(listener);
+    format!("http://{addr}/metrics")
+}
+
+fn serve(mut stream: TcpStream, shared: &Mutex<Shared>) {
+    let _ = stream.set_nonblocking(false);
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    let mut head = Vec::new();
+    let mut buf = [0u8; 1024];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+        match stream.read(&mut buf) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => head.extend_from_slice(&buf[..n]),
+        }
+    }
+    let (mode, uptime) = {
+        let s = shared.lock().expect("lock");
+        (s.mode, s.base_uptime + s.since.elapsed().as_secs_f64())
+    };
+    let (status, body) = match mode {
+        Mode::Normal => ("200 OK", page(uptime)),
+        Mode::Slow(delay) => {
+            std::thread::sleep(delay);
+            ("200 OK", page(uptime))
+        }
+        Mode::Garbage => (
+            "200 OK",
+            "<html><body><h1>It works!</h1></body></html>\n".to_owned(),
+        ),
+        Mode::Error => ("500 Internal Server Error", "oops\n".to_owned()),
+    };
+    let response = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = stream.write_all(response.as_bytes());
+}
+
+/// The series the connector documents for its endpoint (v1.80+): byte
+/// counters per transport and its uptime. Its resource-count series are not
+/// named in that documentation and are left out.
+fn page(uptime: f64) -> String {
+    format!(
+        "# HELP twingate_inbound_bytes_total Inbound bytes by transport.\n\
+         # TYPE twingate_inbound_bytes_total counter\n\
+         twingate_inbound_bytes_total{{transport=\"direct\"}} 1234567890\n\
+         twingate_inbound_bytes_total{{transport=\"relay\"}} 4567\n\
+         # HELP twingate_outbound_bytes_total Outbound bytes by transport.\n\
+         # TYPE twingate_outbound_bytes_total counter\n\
+         twingate_outbound_bytes_total{{transport=\"direct\"}} 987654321\n\
+         twingate_outbound_bytes_total{{transport=\"relay\"}} 8910\n\
+         # HELP twingate_connector_uptime_seconds Connector uptime in seconds.\n\
+         # TYPE twingate_connector_uptime_seconds gauge\n\
+         twingate_connector_uptime_seconds {uptime:.3}\n"
+    )
+}
