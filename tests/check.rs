@@ -6,6 +6,7 @@ mod common;
 use std::process::Command;
 
 use common::check::{Run, check, check_json, line, run, section};
+use common::connector::FakeConnector;
 use common::exporter::{binary, isolated};
 
 fn real_hostname() -> String {
@@ -150,4 +151,44 @@ fn colour_only_on_a_terminal_and_without_no_color() {
     // An empty NO_COLOR does not count (no-color.org).
     let empty = check_on_terminal(Some(""));
     assert!(empty.stdout.contains('\x1b'), "{empty}");
+}
+
+#[test]
+fn connector_down_then_up() {
+    let mut connector = FakeConnector::new();
+    let flag = connector.flag();
+
+    let down = check_json(&[&flag]);
+    assert_eq!(down.code, 1, "{down}");
+    let json = down.json();
+    let state = line(&json, "Connector", "state");
+    assert_eq!(state["verdict"], "problem");
+    assert!(
+        state["value"].as_str().unwrap().starts_with("down for"),
+        "{state}"
+    );
+    assert!(
+        state["hint"].as_str().unwrap().contains("not running"),
+        "{state}"
+    );
+    let source = line(&json, "Connector", "source");
+    assert_eq!(source["label"], "process");
+    assert!(
+        source["value"]
+            .as_str()
+            .unwrap()
+            .contains("no process matches"),
+        "{source}"
+    );
+
+    connector.start();
+    let up = check(&[&flag]);
+    assert_eq!(up.code, 0, "{up}");
+    let state_line = up
+        .stdout
+        .lines()
+        .find(|l| l.contains(" state "))
+        .unwrap_or_default();
+    assert!(state_line.trim_start().starts_with("ok"), "{up}");
+    assert!(state_line.contains("up for"), "{up}");
 }

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use common::check::check_json;
 use common::chromium;
+use common::connector::FakeConnector;
 use common::exporter::{Exporter, binary};
 use serde_json::Value;
 
@@ -161,4 +162,7 @@ fn assert_agree(args: &[&str]) {
 #[test]
 fn api_and_check_agree() {
     assert_agree(&[]);
+    let mut connector = FakeConnector::new();
+    connector.start();
+    assert_agree(&[&connector.flag()]);
 }

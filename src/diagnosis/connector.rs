@@ -45,18 +45,19 @@ pub(super) fn connector(r: &ConnectorReport) -> Vec<Line> {
         ));
     }
     for s in &r.sources {
-        let state = if s.up { "up" } else { "down" };
+        let state = match (s.up, s.read_error) {
+            (true, _) => "up",
+            (false, false) => "down",
+            (false, true) => "could not be read",
+        };
         let detail = s
             .failure
             .as_ref()
             .map(|f| format!(" ({f})"))
             .unwrap_or_default();
-        // A source that disagrees with the verdict deserves a look.
-        let verdict = if s.up == r.up {
-            Verdict::Ok
-        } else {
-            Verdict::Warning
-        };
+        // The state line judges the connector; a source that says down or
+        // cannot be read is marked so the reader sees which one it was.
+        let verdict = if s.up { Verdict::Ok } else { Verdict::Warning };
         lines.push(Line::new(
             "source",
             s.source.as_str(),
