@@ -17,6 +17,7 @@ use tokio::net::TcpListener;
 
 use crate::config::{Config, ListenAddress};
 use crate::probe::host::{AddressFilter, HostProbe};
+use crate::probe::stun::StunProbe;
 use crate::probe::{Probe, ProbeKind};
 use crate::sampler::Sampler;
 use crate::server::Server;
@@ -36,7 +37,8 @@ pub fn probes(config: &Config) -> Vec<Arc<dyn Probe>> {
                     config.host.interval,
                     config.host.timeout,
                 ))),
-                ProbeKind::Clock | ProbeKind::Stun | ProbeKind::Connector => None,
+                ProbeKind::Stun => Some(Arc::new(StunProbe::new(&config.stun))),
+                ProbeKind::Clock | ProbeKind::Connector => None,
             }
         })
         .collect()
