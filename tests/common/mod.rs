@@ -1,6 +1,9 @@
 //! Real peers and helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod coturn;
 pub mod exporter;
 pub mod http;
 pub mod metrics;
+pub mod netns;
+pub mod stun_server;
