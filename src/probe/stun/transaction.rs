@@ -123,15 +123,12 @@ impl Client {
             })
             .collect();
         let mut buf = vec![0; RECEIVE_BUFFER];
-        loop {
+        while Instant::now() < deadline {
             self.send_due(&mut pending).await;
             let open = pending.iter().filter(|p| p.outcome.is_none());
             let Some(wake) = open.map(|p| p.next_send).min() else {
                 break;
             };
-            if Instant::now() >= deadline {
-                break;
-            }
             tokio::select! {
                 received = self.socket.recv_from(&mut buf) => match received {
                     Ok((len, from)) => self.receive(&mut pending, &buf[..len], from),
