@@ -18,6 +18,7 @@ use tokio::net::TcpListener;
 use crate::config::{Config, ListenAddress};
 use crate::probe::connector::ConnectorProbe;
 use crate::probe::host::{AddressFilter, HostProbe};
+use crate::probe::stun::StunProbe;
 use crate::probe::{Probe, ProbeKind};
 use crate::sampler::Sampler;
 use crate::server::Server;
@@ -41,7 +42,8 @@ pub fn probes(config: &Config) -> Vec<Arc<dyn Probe>> {
                     &config.connector,
                     config.storage_path.as_deref(),
                 ))),
-                ProbeKind::Clock | ProbeKind::Stun => None,
+                ProbeKind::Stun => Some(Arc::new(StunProbe::new(&config.stun))),
+                ProbeKind::Clock => None,
             }
         })
         .collect()

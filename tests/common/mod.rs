@@ -2,7 +2,10 @@
 #![allow(dead_code)]
 
 pub mod connector;
+pub mod coturn;
 pub mod exporter;
 pub mod http;
 pub mod metrics;
+pub mod netns;
 pub mod prometheus;
+pub mod stun_server;
