@@ -8,6 +8,7 @@ pub mod probe;
 pub mod process;
 pub mod sampler;
 pub mod server;
+pub mod web_config;
 
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
@@ -19,7 +20,8 @@ use crate::config::{Config, ListenAddress};
 use crate::probe::host::{AddressFilter, HostProbe};
 use crate::probe::{Probe, ProbeKind};
 use crate::sampler::Sampler;
-use crate::server::Server;
+use crate::server::{Limits, Server};
+use crate::web_config::WebState;
 
 /// The probes the configuration asks for.
 pub fn probes(config: &Config) -> Vec<Arc<dyn Probe>> {
@@ -53,12 +55,21 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         tracing::info!(address = %listener.local_addr()?, "listening");
         listeners.push(listener);
     }
+    let web =
+        Arc::new(WebState::load(config.web.config_file.as_deref()).context("web config file")?);
+    tracing::info!(settings = %web.describe(), "web config");
+    tokio::spawn(Arc::clone(&web).watch());
     let _probe_tasks = sampler.start(probes);
     let server = Arc::new(Server {
         sampler,
         telemetry_path: config.web.telemetry_path.clone(),
-        max_connections: config.web.max_connections,
-        header_read_timeout: config.web.header_read_timeout,
+        limits: Limits {
+            max_connections: config.web.max_connections,
+            header_read_timeout: config.web.header_read_timeout,
+            idle_timeout: config.web.idle_timeout,
+            max_header_bytes: config.web.max_header_bytes,
+        },
+        web,
     });
     server.serve(listeners, shutdown_signal()).await;
     tracing::info!("stopped");
