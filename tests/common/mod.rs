@@ -1,6 +1,7 @@
 //! Real peers and helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod certs;
 pub mod exporter;
 pub mod http;
 pub mod metrics;
