@@ -78,20 +78,31 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
 
 async fn bind(address: ListenAddress) -> anyhow::Result<TcpListener> {
     match address {
-        ListenAddress::Socket(addr) => TcpListener::bind(addr)
-            .await
-            .with_context(|| format!("listening on {addr}")),
+        ListenAddress::Socket(addr) => listen(addr).with_context(|| format!("listening on {addr}")),
         ListenAddress::AllInterfaces(port) => {
             // [::] also takes IPv4 on Linux; fall back to 0.0.0.0 where IPv6 is off.
             let v6 = SocketAddr::from((Ipv6Addr::UNSPECIFIED, port));
-            match TcpListener::bind(v6).await {
+            match listen(v6) {
                 Ok(listener) => Ok(listener),
-                Err(_) => TcpListener::bind(SocketAddr::from((Ipv4Addr::UNSPECIFIED, port)))
-                    .await
+                Err(_) => listen(SocketAddr::from((Ipv4Addr::UNSPECIFIED, port)))
                     .with_context(|| format!("listening on :{port}")),
             }
         }
     }
+}
+
+/// A deeper accept queue than the usual 128: past it the kernel drops
+/// SYNs and clients retry after a second, so a burst of connections (a
+/// restarted Prometheus, or a flood) would stall a scrape for that long.
+fn listen(addr: SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(4096)
 }
 
 async fn shutdown_signal() {
