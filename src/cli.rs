@@ -25,6 +25,8 @@ pub struct Cli {
 pub enum Command {
     /// Serve /metrics and the status page (the default).
     Serve,
+    /// Exit 0 if the exporter running with the same settings answers /-/healthy (for container health checks).
+    Healthcheck,
 }
 
 macro_rules! env_name {

@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod healthcheck;
 pub mod metrics;
 pub mod probe;
 pub mod process;

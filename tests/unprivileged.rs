@@ -13,6 +13,10 @@ use common::exporter::Exporter;
 
 const NOBODY: u32 = 65534;
 
+/// The probes the round must cover; clock and stun join when their
+/// loopback peers are in tests/common (pass their flags to start_as_nobody).
+const PROBES: &[&str] = &["host"];
+
 /// The exporter started as `nobody` with `args`. This is the hook for probes
 /// whose loopback peers come later: pass their `--clock.server=...` or
 /// `--stun.server=...` flags here and the probes run unprivileged too.
@@ -63,7 +67,7 @@ fn a_full_probe_round_as_nobody() {
         "no effective capabilities"
     );
     let metrics = exporter.wait_rounds("host", 2, Duration::from_secs(20));
-    for probe in ["host"] {
+    for probe in PROBES {
         assert_eq!(
             metrics.get("connector_probe_success", &[("probe", probe)]),
             Some(1.0),

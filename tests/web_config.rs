@@ -271,3 +271,33 @@ fn wait(timeout: Duration, mut done: impl FnMut() -> bool) {
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+fn healthcheck(args: &[&str]) -> (Option<i32>, String) {
+    let out = Command::new(common::exporter::binary())
+        .arg("healthcheck")
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn healthcheck_subcommand_over_http_and_tls() {
+    let plain = Exporter::start(&[]);
+    let listen = format!("--web.listen-address=127.0.0.1:{}", plain.addr.port());
+    assert_eq!(healthcheck(&[&listen]), (Some(0), String::new()));
+    drop(plain);
+    let (code, stderr) = healthcheck(&[&listen]);
+    assert_eq!(code, Some(1));
+    assert!(stderr.starts_with("unhealthy: cannot connect"), "{stderr}");
+
+    let certs = certs::make();
+    let tls = start_tls(&certs, "");
+    let config = format!("--web.config.file={}", certs.path_str("web.yml"));
+    let listen = format!("--web.listen-address=127.0.0.1:{}", tls.addr.port());
+    let (code, stderr) = healthcheck(&[&listen, &config]);
+    assert_eq!(code, Some(0), "{stderr}");
+}
