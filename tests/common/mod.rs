@@ -5,3 +5,4 @@ pub mod certs;
 pub mod exporter;
 pub mod http;
 pub mod metrics;
+pub mod prometheus;

@@ -1,0 +1,289 @@
+//! Real Prometheus and Alertmanager (Debian packages), and a webhook
+//! receiver, for end-to-end tests. Everything listens on loopback on free
+//! ports, and processes die with their guard.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use super::http;
+
+/// A free loopback port. Another process could take it before we bind it
+/// again; tests tolerate that rare race with a clear failure.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}
+
+pub fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+struct Process {
+    child: Child,
+    name: &'static str,
+    log: PathBuf,
+}
+
+impl Process {
+    fn spawn(name: &'static str, program: &str, args: &[String], log: PathBuf) -> Process {
+        let file = std::fs::File::create(&log).expect("log file");
+        let child = Command::new(program)
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(file)
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!("{program} cannot start ({e}): run scripts/install-test-deps.sh")
+            });
+        Process { child, name, log }
+    }
+
+    fn logs(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    fn wait_ready(&mut self, addr: SocketAddr, path: &str) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!("{} exited with {status}:\n{}", self.name, self.logs());
+            }
+            if http::get(addr, path)
+                .map(|r| r.status == 200)
+                .unwrap_or(false)
+            {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{} not ready:\n{}",
+                self.name,
+                self.logs()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub struct Prometheus {
+    process: Process,
+    pub addr: SocketAddr,
+    _dir: tempfile::TempDir,
+}
+
+/// What Prometheus scrapes and evaluates.
+pub struct PrometheusSetup<'a> {
+    pub target: SocketAddr,
+    pub rule_files: &'a [&'a Path],
+    pub alertmanager: Option<SocketAddr>,
+    pub interval: &'a str,
+}
+
+impl Prometheus {
+    pub fn start(setup: PrometheusSetup) -> Prometheus {
+        let dir = tempfile::tempdir().unwrap();
+        let rules: Vec<String> = setup
+            .rule_files
+            .iter()
+            .map(|p| format!("  - {:?}\n", p.display().to_string()))
+            .collect();
+        let alerting = match setup.alertmanager {
+            Some(am) => format!(
+                "alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: [\"{am}\"]\n"
+            ),
+            None => String::new(),
+        };
+        let config = format!(
+            "global:\n  scrape_interval: {i}\n  evaluation_interval: {i}\n\
+             rule_files:\n{rules}{alerting}\
+             scrape_configs:\n  - job_name: connector-exporter\n    static_configs:\n      - targets: [\"{t}\"]\n",
+            i = setup.interval,
+            rules = if rules.is_empty() {
+                "  []\n".to_owned()
+            } else {
+                rules.concat()
+            },
+            t = setup.target,
+        );
+        let config_path = dir.path().join("prometheus.yml");
+        std::fs::write(&config_path, config).unwrap();
+        let addr: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+        let args = vec![
+            format!("--config.file={}", config_path.display()),
+            format!("--storage.tsdb.path={}", dir.path().join("data").display()),
+            format!("--web.listen-address={addr}"),
+        ];
+        let mut process = Process::spawn(
+            "prometheus",
+            "prometheus",
+            &args,
+            dir.path().join("prometheus.log"),
+        );
+        process.wait_ready(addr, "/-/ready");
+        Prometheus {
+            process,
+            addr,
+            _dir: dir,
+        }
+    }
+
+    pub fn logs(&self) -> String {
+        self.process.logs()
+    }
+
+    /// An instant query; panics on an API error, with the error.
+    pub fn query(&self, expr: &str) -> Vec<serde_json::Value> {
+        let path = format!("/api/v1/query?query={}", percent_encode(expr));
+        let response = http::get(self.addr, &path).expect("query Prometheus");
+        let body: serde_json::Value =
+            serde_json::from_slice(&response.body).expect("Prometheus answers JSON");
+        assert_eq!(body["status"], "success", "query {expr:?} failed: {body}");
+        match &body["data"]["result"] {
+            serde_json::Value::Array(items) => items.clone(),
+            scalar => vec![scalar.clone()],
+        }
+    }
+
+    /// Polls a query until it returns something, up to `timeout`.
+    pub fn wait_for_data(&self, expr: &str, timeout: Duration) -> Vec<serde_json::Value> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let result = self.query(expr);
+            if !result.is_empty() {
+                return result;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{expr:?} returned nothing within {timeout:?}; Prometheus logs:\n{}",
+                self.logs()
+            );
+            std::thread::sleep(Duration::from_millis(250));
+        }
+    }
+}
+
+pub struct Alertmanager {
+    process: Process,
+    pub addr: SocketAddr,
+    _dir: tempfile::TempDir,
+}
+
+impl Alertmanager {
+    /// Starts Alertmanager with `config` (YAML), gossip off.
+    pub fn start(config: &str) -> Alertmanager {
+        let dir = tempfile::tempdir().unwrap();
+        let config_path = dir.path().join("alertmanager.yml");
+        std::fs::write(&config_path, config).unwrap();
+        let addr: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+        let args = vec![
+            format!("--config.file={}", config_path.display()),
+            format!("--storage.path={}", dir.path().join("data").display()),
+            format!("--web.listen-address={addr}"),
+            "--cluster.listen-address=".to_owned(),
+        ];
+        let mut process = Process::spawn(
+            "alertmanager",
+            "prometheus-alertmanager",
+            &args,
+            dir.path().join("alertmanager.log"),
+        );
+        process.wait_ready(addr, "/-/ready");
+        Alertmanager {
+            process,
+            addr,
+            _dir: dir,
+        }
+    }
+
+    pub fn logs(&self) -> String {
+        self.process.logs()
+    }
+}
+
+/// Receives Alertmanager's webhook POSTs on loopback; each JSON body arrives
+/// on the channel with the time it came in.
+pub struct Webhook {
+    pub addr: SocketAddr,
+    pub notifications: mpsc::Receiver<(Instant, serde_json::Value)>,
+}
+
+impl Webhook {
+    pub fn start() -> Webhook {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut length = 0usize;
+                let mut line = String::new();
+                while reader.read_line(&mut line).map(|n| n > 0).unwrap_or(false) {
+                    if line == "\r\n" {
+                        break;
+                    }
+                    if let Some((_, v)) = line
+                        .split_once(':')
+                        .filter(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+                    {
+                        length = v.trim().parse().unwrap_or(0);
+                    }
+                    line.clear();
+                }
+                let mut body = vec![0; length];
+                let json = reader
+                    .read_exact(&mut body)
+                    .ok()
+                    .and_then(|_| serde_json::from_slice(&body).ok());
+                if let Some(json) = json {
+                    let _ = tx.send((Instant::now(), json));
+                }
+                let _ = stream.write_all(
+                    b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                );
+            }
+        });
+        Webhook {
+            addr,
+            notifications: rx,
+        }
+    }
+
+    /// Waits for a notification for which `wanted` holds.
+    pub fn wait(
+        &self,
+        timeout: Duration,
+        wanted: impl Fn(&serde_json::Value) -> bool,
+    ) -> Option<(Instant, serde_json::Value)> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let left = deadline.checked_duration_since(Instant::now())?;
+            match self.notifications.recv_timeout(left) {
+                Ok((at, json)) if wanted(&json) => return Some((at, json)),
+                Ok(_) => continue,
+                Err(_) => return None,
+            }
+        }
+    }
+}
