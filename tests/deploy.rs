@@ -268,6 +268,21 @@ fn docker_image_is_multi_stage_non_root_with_a_health_check() {
         .unwrap();
     assert!(!user.contains("root") && !user.contains(" 0"), "{user}");
     assert!(dockerfile.contains("CMD [\"/usr/local/bin/connector-exporter\", \"healthcheck\"]"));
+    // The build context holds what cargo needs, and the Dockerfile copies it.
+    let ignore = std::fs::read_to_string(repo("deploy/docker/Dockerfile.dockerignore")).unwrap();
+    for needed in ["Cargo.toml", "Cargo.lock", "build.rs", "src/"] {
+        if repo(needed).exists() {
+            assert!(
+                ignore.lines().any(|l| l == format!("!{needed}")),
+                "{needed} not in the build context"
+            );
+            let copied = dockerfile
+                .lines()
+                .filter(|l| l.starts_with("COPY ") && !l.contains("--from"))
+                .any(|l| l.contains(needed.trim_end_matches('/')));
+            assert!(copied, "the Dockerfile does not copy {needed}");
+        }
+    }
     let compose = yaml("deploy/docker/compose.yaml");
     let exporter = &compose["services"]["connector-exporter"];
     assert_eq!(exporter["pid"].as_str(), Some("service:connector"));
