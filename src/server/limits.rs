@@ -217,20 +217,27 @@ impl Body for TrackedBody {
 /// The open connections, for the cap.
 pub struct Tracker {
     limits: Limits,
-    open: Mutex<HashMap<u64, Arc<Activity>>>,
+    open: Mutex<Open>,
     next_id: AtomicU64,
+}
+
+#[derive(Default)]
+struct Open {
+    connections: HashMap<u64, Arc<Activity>>,
+    /// Told to close but not gone yet; they no longer count.
+    evicted: usize,
 }
 
 impl Tracker {
     pub fn new(limits: Limits) -> Arc<Tracker> {
         Arc::new(Tracker {
             limits,
-            open: Mutex::new(HashMap::new()),
+            open: Mutex::new(Open::default()),
             next_id: AtomicU64::new(0),
         })
     }
 
-    fn open(&self) -> MutexGuard<'_, HashMap<u64, Arc<Activity>>> {
+    fn open(&self) -> MutexGuard<'_, Open> {
         match self.open.lock() {
             Ok(guard) => guard,
             Err(poisoned) => poisoned.into_inner(),
@@ -242,9 +249,10 @@ impl Tracker {
     /// the one turned away.
     pub fn admit(self: &Arc<Self>) -> Option<Admission> {
         let mut open = self.open();
-        let live = open.values().filter(|a| !a.state().evicted).count();
-        if live >= self.limits.max_connections {
+        // Counted, not scanned: under a flood every accept comes here.
+        if open.connections.len() - open.evicted >= self.limits.max_connections {
             let victim = open
+                .connections
                 .values()
                 .filter_map(|a| {
                     let state = a.state();
@@ -254,10 +262,11 @@ impl Tracker {
                 .min_by_key(|(since, _)| *since)
                 .map(|(_, a)| Arc::clone(a));
             victim?.evict();
+            open.evicted += 1;
         }
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let activity = Arc::new(Activity::new(self.limits));
-        open.insert(id, Arc::clone(&activity));
+        open.connections.insert(id, Arc::clone(&activity));
         Some(Admission {
             tracker: Arc::clone(self),
             id,
@@ -275,7 +284,11 @@ pub struct Admission {
 
 impl Drop for Admission {
     fn drop(&mut self) {
-        self.tracker.open().remove(&self.id);
+        let mut open = self.tracker.open();
+        open.connections.remove(&self.id);
+        if self.activity.state().evicted {
+            open.evicted -= 1;
+        }
     }
 }
 
