@@ -26,6 +26,15 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if matches!(cli.command, Some(Command::Healthcheck)) {
+        return match connector_exporter::healthcheck::run(&config) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("unhealthy: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     connector_exporter::init_logging(&config.log);
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
@@ -35,7 +44,7 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => runtime.block_on(connector_exporter::run(config)),
+        Command::Serve | Command::Healthcheck => runtime.block_on(connector_exporter::run(config)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

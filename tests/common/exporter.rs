@@ -104,6 +104,15 @@ impl Exporter {
         }
     }
 
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Sends a signal (e.g. 1 for SIGHUP) to the exporter.
+    pub fn signal(&self, signal: i32) {
+        unsafe_kill(self.child.id(), signal);
+    }
+
     pub fn logs(&self) -> String {
         self.logs.lock().unwrap().join("\n")
     }

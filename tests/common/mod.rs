@@ -1,6 +1,7 @@
 //! Real peers and helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod certs;
 pub mod connector;
 pub mod coturn;
 pub mod exporter;
