@@ -15,6 +15,7 @@ declare -A provides=(
   [iptables]=/usr/sbin/iptables
   [conntrack]=/usr/sbin/conntrack
   [curl]=/usr/bin/curl
+  [openssl]=/usr/bin/openssl
   [systemd]=/usr/bin/systemd-analyze
 )
 

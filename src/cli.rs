@@ -32,6 +32,8 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Exit 0 if the exporter running with the same settings answers /-/healthy (for container health checks).
+    Healthcheck,
 }
 
 macro_rules! env_name {
@@ -59,12 +61,18 @@ pub struct Flags {
     /// Web configuration file (exporter-toolkit format: TLS, basic auth, headers).
     #[arg(long = "web.config.file", env = env_name!("WEB_CONFIG_FILE"), value_name = "PATH", global = true)]
     pub web_config_file: Option<String>,
-    /// Most connections served at once; more wait in the kernel's queue [default: 64].
+    /// Most open connections; past it a new one closes the one waiting longest without a request [default: 512].
     #[arg(long = "web.max-connections", env = env_name!("WEB_MAX_CONNECTIONS"), value_name = "N", global = true)]
     pub web_max_connections: Option<String>,
-    /// Time a client has to send its request headers [default: 5s].
+    /// Time a client has to send its request headers, TLS handshake included [default: 5s].
     #[arg(long = "web.header-read-timeout", env = env_name!("WEB_HEADER_READ_TIMEOUT"), value_name = "DURATION", global = true)]
     pub web_header_read_timeout: Option<String>,
+    /// Time a keep-alive connection may wait for its next request [default: 2m].
+    #[arg(long = "web.idle-timeout", env = env_name!("WEB_IDLE_TIMEOUT"), value_name = "DURATION", global = true)]
+    pub web_idle_timeout: Option<String>,
+    /// Largest request head (request line and headers) in bytes, at least 8192 [default: 16384].
+    #[arg(long = "web.max-header-bytes", env = env_name!("WEB_MAX_HEADER_BYTES"), value_name = "BYTES", global = true)]
+    pub web_max_header_bytes: Option<String>,
 
     /// NTP server, host[:port], repeatable; replaces the defaults.
     #[arg(long = "clock.server", env = env_name!("CLOCK_SERVER"), value_name = "HOST[:PORT]", value_delimiter = ',', global = true)]

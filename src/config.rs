@@ -38,6 +38,8 @@ pub struct WebConfig {
     pub config_file: Option<PathBuf>,
     pub max_connections: usize,
     pub header_read_timeout: Duration,
+    pub idle_timeout: Duration,
+    pub max_header_bytes: usize,
 }
 
 #[derive(Clone, Debug)]
@@ -123,6 +125,8 @@ pub enum ConfigError {
     },
     #[error("config file {path}: {problem}")]
     File { path: PathBuf, problem: String },
+    #[error("web config file {path}: {problem}")]
+    WebFile { path: PathBuf, problem: String },
 }
 
 fn invalid(field: &'static str, value: &str, problem: impl Into<String>) -> ConfigError {
@@ -141,7 +145,16 @@ impl Config {
             Some(path) => merge(flags.clone(), read_file(path)?),
             None => flags,
         };
-        Config::from_flags(&merged)
+        let config = Config::from_flags(&merged)?;
+        // Checked here so a bad web config is a configuration error (exit
+        // 2) like any other; `run` loads it again for use.
+        if let Some(path) = &config.web.config_file {
+            crate::web_config::load(path).map_err(|e| ConfigError::WebFile {
+                path: path.clone(),
+                problem: e.to_string(),
+            })?;
+        }
+        Ok(config)
     }
 
     pub fn from_flags(f: &Flags) -> Result<Config, ConfigError> {
@@ -202,17 +215,23 @@ impl Config {
                     .map(|a| parse_listen_address(a))
                     .collect::<Result<_, _>>()?,
                 telemetry_path,
-                config_file: f.web_config_file.as_deref().map(PathBuf::from),
+                config_file: f
+                    .web_config_file
+                    .as_deref()
+                    .filter(|p| !p.is_empty())
+                    .map(PathBuf::from),
                 max_connections: count(
                     "web.max-connections",
                     f.web_max_connections.as_deref(),
-                    64,
+                    512,
                 )?,
                 header_read_timeout: duration(
                     "web.header-read-timeout",
                     f.web_header_read_timeout.as_deref(),
                     "5s",
                 )?,
+                idle_timeout: duration("web.idle-timeout", f.web_idle_timeout.as_deref(), "2m")?,
+                max_header_bytes: header_bytes(f.web_max_header_bytes.as_deref())?,
             },
             clock: ClockConfig {
                 servers: servers("clock.server", &f.clock_server, &DEFAULT_CLOCK_SERVERS, 123)?,
@@ -291,6 +310,19 @@ fn count<T: TryFrom<u64>>(
         .filter(|n| *n > 0)
         .and_then(|n| T::try_from(n).ok())
         .ok_or_else(|| invalid(field, text, "expected a whole number greater than zero"))
+}
+
+/// hyper cannot work with a smaller read buffer than 8 KiB.
+fn header_bytes(value: Option<&str>) -> Result<usize, ConfigError> {
+    let bytes: usize = count("web.max-header-bytes", value, 16384)?;
+    if bytes < 8192 {
+        return Err(invalid(
+            "web.max-header-bytes",
+            value.unwrap_or_default(),
+            "must be at least 8192",
+        ));
+    }
+    Ok(bytes)
 }
 
 fn servers(
@@ -420,6 +452,8 @@ struct WebFile {
     config: Option<WebConfigFileKey>,
     max_connections: Option<u64>,
     header_read_timeout: Option<String>,
+    idle_timeout: Option<String>,
+    max_header_bytes: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -515,6 +549,8 @@ fn read_file(path: &Path) -> Result<Flags, ConfigError> {
         web_config_file: file.web.config.and_then(|c| c.file),
         web_max_connections: number(file.web.max_connections),
         web_header_read_timeout: file.web.header_read_timeout,
+        web_idle_timeout: file.web.idle_timeout,
+        web_max_header_bytes: number(file.web.max_header_bytes),
         clock_server: file.clock.server.unwrap_or_default(),
         clock_tolerance: file.clock.tolerance,
         clock_samples: number(file.clock.samples),
@@ -553,6 +589,8 @@ fn merge(flag: Flags, file: Flags) -> Flags {
         web_header_read_timeout: flag
             .web_header_read_timeout
             .or(file.web_header_read_timeout),
+        web_idle_timeout: flag.web_idle_timeout.or(file.web_idle_timeout),
+        web_max_header_bytes: flag.web_max_header_bytes.or(file.web_max_header_bytes),
         clock_server: list(flag.clock_server, file.clock_server),
         clock_tolerance: flag.clock_tolerance.or(file.clock_tolerance),
         clock_samples: flag.clock_samples.or(file.clock_samples),

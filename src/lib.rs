@@ -5,6 +5,7 @@ pub mod check;
 pub mod cli;
 pub mod config;
 pub mod diagnosis;
+pub mod healthcheck;
 pub mod human;
 pub mod metrics;
 pub mod probe;
@@ -12,6 +13,7 @@ pub mod process;
 pub mod sampler;
 pub mod server;
 pub mod status;
+pub mod web_config;
 
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
@@ -22,9 +24,11 @@ use tokio::net::TcpListener;
 use crate::config::{Config, ListenAddress};
 use crate::probe::connector::ConnectorProbe;
 use crate::probe::host::{AddressFilter, HostProbe};
+use crate::probe::stun::StunProbe;
 use crate::probe::{Probe, ProbeKind};
 use crate::sampler::Sampler;
-use crate::server::Server;
+use crate::server::{Limits, Server};
+use crate::web_config::WebState;
 
 /// The probes the configuration asks for.
 pub fn probes(config: &Config) -> Vec<Arc<dyn Probe>> {
@@ -45,7 +49,8 @@ pub fn probes(config: &Config) -> Vec<Arc<dyn Probe>> {
                     &config.connector,
                     config.storage_path.as_deref(),
                 ))),
-                ProbeKind::Clock | ProbeKind::Stun => None,
+                ProbeKind::Stun => Some(Arc::new(StunProbe::new(&config.stun))),
+                ProbeKind::Clock => None,
             }
         })
         .collect()
@@ -62,12 +67,21 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         tracing::info!(address = %listener.local_addr()?, "listening");
         listeners.push(listener);
     }
+    let web =
+        Arc::new(WebState::load(config.web.config_file.as_deref()).context("web config file")?);
+    tracing::info!(settings = %web.describe(), "web config");
+    tokio::spawn(Arc::clone(&web).watch());
     let _probe_tasks = sampler.start(probes);
     let server = Arc::new(Server {
         sampler,
         telemetry_path: config.web.telemetry_path.clone(),
-        max_connections: config.web.max_connections,
-        header_read_timeout: config.web.header_read_timeout,
+        limits: Limits {
+            max_connections: config.web.max_connections,
+            header_read_timeout: config.web.header_read_timeout,
+            idle_timeout: config.web.idle_timeout,
+            max_header_bytes: config.web.max_header_bytes,
+        },
+        web,
     });
     server.serve(listeners, shutdown_signal()).await;
     tracing::info!("stopped");
@@ -76,20 +90,31 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
 
 async fn bind(address: ListenAddress) -> anyhow::Result<TcpListener> {
     match address {
-        ListenAddress::Socket(addr) => TcpListener::bind(addr)
-            .await
-            .with_context(|| format!("listening on {addr}")),
+        ListenAddress::Socket(addr) => listen(addr).with_context(|| format!("listening on {addr}")),
         ListenAddress::AllInterfaces(port) => {
             // [::] also takes IPv4 on Linux; fall back to 0.0.0.0 where IPv6 is off.
             let v6 = SocketAddr::from((Ipv6Addr::UNSPECIFIED, port));
-            match TcpListener::bind(v6).await {
+            match listen(v6) {
                 Ok(listener) => Ok(listener),
-                Err(_) => TcpListener::bind(SocketAddr::from((Ipv4Addr::UNSPECIFIED, port)))
-                    .await
+                Err(_) => listen(SocketAddr::from((Ipv4Addr::UNSPECIFIED, port)))
                     .with_context(|| format!("listening on :{port}")),
             }
         }
     }
+}
+
+/// A deeper accept queue than the usual 128: past it the kernel drops
+/// SYNs and clients retry after a second, so a burst of connections (a
+/// restarted Prometheus, or a flood) would stall a scrape for that long.
+fn listen(addr: SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(4096)
 }
 
 async fn shutdown_signal() {

@@ -29,6 +29,15 @@ fn main() -> ExitCode {
         }
     };
     let command = cli.command.unwrap_or(Command::Serve);
+    if matches!(command, Command::Healthcheck) {
+        return match connector_exporter::healthcheck::run(&config) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("unhealthy: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let mut log = config.log.clone();
     if matches!(command, Command::Check { .. }) && matches!(log.level.as_str(), "info" | "warn") {
         // The report already says what failed; per-round warnings would only
@@ -44,13 +53,16 @@ fn main() -> ExitCode {
         }
     };
     match command {
-        Command::Serve => match runtime.block_on(connector_exporter::run(config)) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                tracing::error!("{e:#}");
-                ExitCode::FAILURE
+        // Healthcheck returned above.
+        Command::Serve | Command::Healthcheck => {
+            match runtime.block_on(connector_exporter::run(config)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    tracing::error!("{e:#}");
+                    ExitCode::FAILURE
+                }
             }
-        },
+        }
         Command::Check { json } => {
             let verdict = runtime.block_on(connector_exporter::check::run(&config, json));
             // A name lookup stuck on a blocking thread must not hold the exit

@@ -2,7 +2,6 @@
 
 use std::convert::Infallible;
 use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -15,20 +14,30 @@ use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
 
 use crate::metrics::{OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE};
 use crate::sampler::{Sampler, unix_now};
 use crate::status::{self, Status};
+use crate::web_config::{WebSettings, WebState};
+
+mod limits;
+
+pub use limits::Limits;
+use limits::{TrackedBody, Tracker, Watched};
 
 pub struct Server {
     pub sampler: Arc<Sampler>,
     pub telemetry_path: String,
-    pub max_connections: usize,
-    pub header_read_timeout: Duration,
+    pub limits: Limits,
+    pub web: Arc<WebState>,
 }
 
 type Body = Full<Bytes>;
+
+/// Liveness stays answerable without credentials so that container and
+/// orchestrator health checks work with basic auth on; it tells nothing
+/// but "the process serves".
+const UNAUTHENTICATED_PATHS: [&str; 1] = ["/-/healthy"];
 
 impl Server {
     /// Serves every listener until `shutdown` resolves, then lets requests in
@@ -38,14 +47,27 @@ impl Server {
         listeners: Vec<TcpListener>,
         shutdown: impl Future<Output = ()>,
     ) {
+        let mut limits = self.limits;
+        // Each connection is a descriptor; keep some for probes and files.
+        if let Some(available) = limits::raise_fd_limit() {
+            let room = usize::try_from(available.saturating_sub(64)).unwrap_or(usize::MAX);
+            if limits.max_connections > room {
+                tracing::warn!(
+                    requested = limits.max_connections,
+                    allowed = room.max(1),
+                    "open file limit too low for web.max-connections; lowering the cap"
+                );
+                limits.max_connections = room.max(1);
+            }
+        }
+        let tracker = Tracker::new(limits);
         let graceful = Arc::new(GracefulShutdown::new());
-        let permits = Arc::new(Semaphore::new(self.max_connections));
         let mut accepting = tokio::task::JoinSet::new();
         for listener in listeners {
             let server = Arc::clone(&self);
             let graceful = Arc::clone(&graceful);
-            let permits = Arc::clone(&permits);
-            accepting.spawn(async move { server.accept_loop(listener, permits, graceful).await });
+            let tracker = Arc::clone(&tracker);
+            accepting.spawn(async move { server.accept_loop(listener, tracker, graceful).await });
         }
         shutdown.await;
         accepting.shutdown().await;
@@ -62,25 +84,36 @@ impl Server {
         }
     }
 
-    async fn accept_loop(
-        self: Arc<Self>,
-        listener: TcpListener,
-        permits: Arc<Semaphore>,
-        graceful: Arc<GracefulShutdown>,
-    ) {
+    fn builder(&self, http2: bool) -> auto::Builder<TokioExecutor> {
         let mut builder = auto::Builder::new(TokioExecutor::new());
-        // Without a timer hyper silently ignores header_read_timeout.
+        if !http2 {
+            builder = builder.http1_only();
+        }
+        // hyper's header_read_timeout is off on purpose: it also cuts idle
+        // keep-alive connections at the header timeout, and it does not
+        // cover the TLS handshake or protocol sniffing. limits.rs bounds
+        // all of those. The timer is still needed for HTTP/2.
         builder
             .http1()
             .timer(TokioTimer::new())
-            .header_read_timeout(self.header_read_timeout);
-        builder.http2().timer(TokioTimer::new());
+            .header_read_timeout(None)
+            .max_buf_size(self.limits.max_header_bytes.max(8192));
+        builder
+            .http2()
+            .timer(TokioTimer::new())
+            .max_header_list_size(u32::try_from(self.limits.max_header_bytes).unwrap_or(u32::MAX));
+        builder
+    }
+
+    async fn accept_loop(
+        self: Arc<Self>,
+        listener: TcpListener,
+        tracker: Arc<Tracker>,
+        graceful: Arc<GracefulShutdown>,
+    ) {
+        let both = Arc::new(self.builder(true));
+        let http1 = Arc::new(self.builder(false));
         loop {
-            // Take the permit before accepting: past the cap, clients wait in
-            // the kernel's backlog instead of costing us memory.
-            let Ok(permit) = Arc::clone(&permits).acquire_owned().await else {
-                return;
-            };
             let (stream, peer) = match listener.accept().await {
                 Ok(accepted) => accepted,
                 Err(e) => {
@@ -90,26 +123,90 @@ impl Server {
                     continue;
                 }
             };
+            let Some(admission) = tracker.admit() else {
+                tracing::debug!(%peer, "every connection slot is serving; refusing");
+                continue;
+            };
+            // One snapshot per connection: a reload applies to the next one.
+            let settings = self.web.current();
+            let builder = Arc::clone(if settings.http2 { &both } else { &http1 });
             let server = Arc::clone(&self);
-            let service = hyper::service::service_fn(move |req| {
-                let server = Arc::clone(&server);
-                async move { Ok::<_, Infallible>(server.route(&req, peer)) }
-            });
-            let connection = builder
-                .serve_connection(TokioIo::new(stream), service)
-                .into_owned();
-            let connection = graceful.watch(connection);
+            let graceful = Arc::clone(&graceful);
             tokio::spawn(async move {
-                if let Err(e) = connection.await {
-                    tracing::debug!(%peer, "connection ended: {e}");
+                let activity = Arc::clone(&admission.activity);
+                let io = Watched::new(stream, Arc::clone(&activity));
+                let service = {
+                    let settings = Arc::clone(&settings);
+                    let activity = Arc::clone(&activity);
+                    hyper::service::service_fn(move |req| {
+                        let request = activity.request_started();
+                        let server = Arc::clone(&server);
+                        let settings = Arc::clone(&settings);
+                        async move {
+                            let response = server.handle(&settings, req).await;
+                            Ok::<_, Infallible>(
+                                response.map(|body| TrackedBody::new(body, request)),
+                            )
+                        }
+                    })
+                };
+                let served = activity
+                    .guard(async {
+                        match &settings.tls {
+                            Some(acceptor) => {
+                                let tls = match acceptor.accept(io).await {
+                                    Ok(tls) => tls,
+                                    Err(e) => {
+                                        tracing::debug!(%peer, "TLS handshake failed: {e}");
+                                        return Ok(());
+                                    }
+                                };
+                                let connection =
+                                    builder.serve_connection(TokioIo::new(tls), service);
+                                graceful.watch(connection.into_owned()).await
+                            }
+                            None => {
+                                let connection =
+                                    builder.serve_connection(TokioIo::new(io), service);
+                                graceful.watch(connection.into_owned()).await
+                            }
+                        }
+                    })
+                    .await;
+                match served {
+                    Some(Err(e)) => tracing::debug!(%peer, "connection ended: {e}"),
+                    Some(Ok(())) => {}
+                    None => tracing::debug!(%peer, "connection closed: timeout or room needed"),
                 }
-                drop(permit);
+                drop(admission);
             });
         }
     }
 
-    fn route(&self, req: &Request<Incoming>, _peer: SocketAddr) -> Response<Body> {
+    /// Basic auth, then the route, then the configured headers on whatever
+    /// the answer is (401 included, as in the toolkit).
+    async fn handle(&self, settings: &WebSettings, req: Request<Incoming>) -> Response<Body> {
         let path = req.uri().path();
+        let mut response = match &settings.auth {
+            Some(auth)
+                if !UNAUTHENTICATED_PATHS.contains(&path)
+                    && !auth.allows(req.headers().get(header::AUTHORIZATION)).await =>
+            {
+                let mut response = plain(StatusCode::UNAUTHORIZED, "Unauthorized\n");
+                response
+                    .headers_mut()
+                    .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic"));
+                response
+            }
+            _ => self.route(&req, path),
+        };
+        for (name, value) in &settings.headers {
+            response.headers_mut().insert(name.clone(), value.clone());
+        }
+        response
+    }
+
+    fn route(&self, req: &Request<Incoming>, path: &str) -> Response<Body> {
         let known = path == self.telemetry_path
             || matches!(path, "/" | "/-/healthy" | "/-/ready" | status::API_PATH);
         if !known {

@@ -144,6 +144,8 @@ fn valid_file_round_trips() {
     );
     assert_eq!(c.web.max_connections, 32);
     assert_eq!(c.web.header_read_timeout, Duration::from_secs(3));
+    assert_eq!(c.web.idle_timeout, Duration::from_secs(90));
+    assert_eq!(c.web.max_header_bytes, 32768);
     let servers: Vec<String> = c.clock.servers.iter().map(|s| s.to_string()).collect();
     assert_eq!(servers, ["127.0.0.1:123", "[::1]:1123", "time.example:123"]);
     assert_eq!(c.clock.tolerance, Duration::from_secs(4));

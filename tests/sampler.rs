@@ -12,7 +12,8 @@ use common::metrics::Metrics;
 use connector_exporter::probe::host::{AddressFilter, HostProbe};
 use connector_exporter::probe::{Failure, Probe, ProbeKind, Report};
 use connector_exporter::sampler::Sampler;
-use connector_exporter::server::Server;
+use connector_exporter::server::{Limits, Server};
+use connector_exporter::web_config::WebState;
 use futures_util::future::BoxFuture;
 
 /// A probe that behaves as told, posing as `kind`.
@@ -70,8 +71,13 @@ fn serve(probes: Vec<Arc<dyn Probe>>) -> (SocketAddr, tokio::runtime::Runtime) {
         let server = Arc::new(Server {
             sampler: Arc::clone(&sampler),
             telemetry_path: "/metrics".into(),
-            max_connections: 16,
-            header_read_timeout: Duration::from_secs(5),
+            limits: Limits {
+                max_connections: 16,
+                header_read_timeout: Duration::from_secs(5),
+                idle_timeout: Duration::from_secs(60),
+                max_header_bytes: 16384,
+            },
+            web: Arc::new(WebState::load(None).unwrap()),
         });
         tokio::spawn(async move {
             let _tasks = sampler.start(probes);

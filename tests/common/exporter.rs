@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use super::http;
 use super::metrics::Metrics;
+use super::netns;
 
 pub fn binary() -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_BIN_EXE_connector-exporter"))
@@ -42,12 +43,25 @@ pub struct Exporter {
     child: Child,
     pub addr: SocketAddr,
     logs: Arc<Mutex<Vec<String>>>,
+    /// The network namespace it runs in; `addr` is that namespace's loopback.
+    netns: Option<String>,
 }
 
 impl Exporter {
     /// Starts the exporter with `args` and waits until it listens.
     pub fn start(args: &[&str]) -> Exporter {
         Exporter::start_with(Command::new(binary()), args)
+    }
+
+    /// In network namespace `ns`. It listens on that namespace's loopback,
+    /// and requests to it are made from a thread inside the namespace, so
+    /// nothing has to be routed into the root namespace.
+    pub fn start_in_netns(ns: &str, args: &[&str]) -> Exporter {
+        let mut command = Command::new("ip");
+        command.args(["netns", "exec", ns]).arg(binary());
+        let mut exporter = Exporter::start_with(command, args);
+        exporter.netns = Some(ns.to_owned());
+        exporter
     }
 
     /// As `start`, with a prepared command (environment, user, namespace).
@@ -90,7 +104,21 @@ impl Exporter {
             .as_str()
             .and_then(|a| a.parse().ok())
             .expect("listening line has an address");
-        Exporter { child, addr, logs }
+        Exporter {
+            child,
+            addr,
+            logs,
+            netns: None,
+        }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Sends a signal (e.g. 1 for SIGHUP) to the exporter.
+    pub fn signal(&self, signal: i32) {
+        unsafe_kill(self.child.id(), signal);
     }
 
     pub fn logs(&self) -> String {
@@ -98,7 +126,12 @@ impl Exporter {
     }
 
     pub fn get(&self, path: &str) -> http::Response {
-        http::get(self.addr, path).expect("GET from exporter")
+        let (addr, path) = (self.addr, path.to_owned());
+        match &self.netns {
+            Some(ns) => netns::in_netns(ns, move || http::get(addr, &path)),
+            None => http::get(addr, &path),
+        }
+        .expect("GET from exporter")
     }
 
     pub fn metrics_text(&self) -> String {

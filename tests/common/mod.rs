@@ -1,11 +1,15 @@
 //! Real peers and helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod certs;
 pub mod check;
 pub mod chromium;
 pub mod connector;
+pub mod coturn;
 pub mod exporter;
 pub mod http;
 pub mod metrics;
+pub mod netns;
 pub mod prometheus;
 pub mod reports;
+pub mod stun_server;

@@ -42,6 +42,9 @@ pub fn stun(answered: bool, mapping: NatBehaviour) -> Report {
                 Ok(StunBinding {
                     rtt_seconds: 0.001,
                     mapped,
+                    address: "127.0.0.1:3478".parse().unwrap(),
+                    local_port: 40000,
+                    other_address: None,
                 })
             } else {
                 Err(Failure::new(Reason::Unreachable, "connection refused"))
