@@ -7,6 +7,7 @@ use std::process::Command;
 
 use common::check::{Run, check, check_json, line, run, section};
 use common::connector::FakeConnector;
+use common::coturn::Coturn;
 use common::exporter::{binary, isolated};
 
 fn real_hostname() -> String {
@@ -191,4 +192,85 @@ fn connector_down_then_up() {
         .unwrap_or_default();
     assert!(state_line.trim_start().starts_with("ok"), "{up}");
     assert!(state_line.contains("up for"), "{up}");
+}
+
+#[test]
+fn stun_answered_by_coturn_is_ok() {
+    let coturn = Coturn::start_loopback();
+    let server = format!("--stun.server={}", coturn.primary);
+    let run = check_json(&[&server, "--stun.timeout=3s"]);
+    assert_eq!(run.code, 0, "{run}\ncoturn:\n{}", coturn.log());
+    let json = run.json();
+    let public = line(&json, "STUN/NAT", "public_address");
+    assert_eq!(public["verdict"], "ok");
+    // On loopback nothing translates: the public address is our own.
+    assert!(
+        public["value"].as_str().unwrap().starts_with("127.0.0.1:"),
+        "{public}"
+    );
+    let nat = line(&json, "STUN/NAT", "nat");
+    assert_eq!(nat["verdict"], "ok", "{nat}");
+    assert!(
+        nat["value"]
+            .as_str()
+            .unwrap()
+            .contains("peer-to-peer possible"),
+        "{nat}"
+    );
+    let probe = &json["probes"][1];
+    assert_eq!(probe["probe"], "stun");
+    assert_eq!(probe["success"], true);
+    assert_eq!(probe["report"]["p2p_possible"], true);
+}
+
+/// A loopback UDP port nobody listens on: the kernel answers ICMP port
+/// unreachable, as a firewall that rejects would.
+fn closed_udp_port() -> std::net::SocketAddr {
+    let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    socket.local_addr().unwrap()
+}
+
+#[test]
+fn no_stun_server_reachable_is_a_problem_with_the_hint() {
+    let server = format!("--stun.server={}", closed_udp_port());
+    let run = check(&[&server, "--stun.timeout=2s"]);
+    assert_eq!(run.code, 1, "{run}");
+    let public = run
+        .stdout
+        .lines()
+        .position(|l| l.contains("public address"))
+        .unwrap_or_else(|| panic!("no public address line:\n{run}"));
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert!(lines[public].trim_start().starts_with("problem"), "{run}");
+    assert!(lines[public].contains("no STUN server answered"), "{run}");
+    assert_eq!(
+        lines[public + 1].trim(),
+        "hint: UDP to the STUN servers is blocked: allow outbound UDP",
+        "{run}"
+    );
+
+    let run = check_json(&[&server, "--stun.timeout=2s"]);
+    assert_eq!(run.code, 1, "{run}");
+    let json = run.json();
+    let public = line(&json, "STUN/NAT", "public_address");
+    assert_eq!(public["verdict"], "problem");
+    assert_eq!(
+        public["hint"],
+        "UDP to the STUN servers is blocked: allow outbound UDP"
+    );
+    let probe = &json["probes"][1];
+    assert_eq!(probe["success"], false);
+    assert!(probe["reason"].is_string(), "{probe}");
+}
+
+#[test]
+fn the_run_is_bounded_by_the_longest_probe_timeout() {
+    // A server that never answers keeps the STUN probe busy until its timeout.
+    let silent = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let server = format!("--stun.server={}", silent.local_addr().unwrap());
+    let run = check_json(&[&server, "--stun.timeout=1500ms"]);
+    assert_eq!(run.code, 1, "{run}");
+    assert!(run.took < std::time::Duration::from_millis(2500), "{run}");
+    let probe = &run.json()["probes"][1];
+    assert_eq!(probe["success"], false, "{probe}");
 }
