@@ -1,5 +1,7 @@
 //! Clock offset against reference time over SNTP.
 
+pub mod packet;
+
 use std::net::SocketAddr;
 
 use serde::Serialize;
