@@ -16,6 +16,7 @@ use anyhow::Context as _;
 use tokio::net::TcpListener;
 
 use crate::config::{Config, ListenAddress};
+use crate::probe::clock::ClockProbe;
 use crate::probe::host::{AddressFilter, HostProbe};
 use crate::probe::{Probe, ProbeKind};
 use crate::sampler::Sampler;
@@ -36,7 +37,8 @@ pub fn probes(config: &Config) -> Vec<Arc<dyn Probe>> {
                     config.host.interval,
                     config.host.timeout,
                 ))),
-                ProbeKind::Clock | ProbeKind::Stun | ProbeKind::Connector => None,
+                ProbeKind::Clock => Some(Arc::new(ClockProbe::new(&config.clock))),
+                ProbeKind::Stun | ProbeKind::Connector => None,
             }
         })
         .collect()
