@@ -55,7 +55,7 @@ impl Metrics {
 
 fn parse_line(line: &str) -> Option<Sample> {
     let (name_and_labels, value) = match line.find('{') {
-        Some(open) => {
+        Some(_) => {
             let close = line.rfind('}')?;
             (&line[..=close], line[close + 1..].trim())
         }

@@ -4,3 +4,4 @@
 pub mod exporter;
 pub mod http;
 pub mod metrics;
+pub mod ntp;
