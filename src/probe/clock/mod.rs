@@ -114,8 +114,9 @@ impl Resolve for SystemResolver {
 /// How the requests of a round are spread over its time.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Schedule {
-    /// Between the requests to one server. At most 2 s, the spacing ntpd's
-    /// default rate limit accepts, so public servers do not answer RATE.
+    /// Between the requests to one server. At most 2 s, the spacing of
+    /// ntpd's own iburst, which public servers' rate limits are set to
+    /// accept, so they do not answer with a RATE kiss.
     pub spacing: Duration,
     /// How long one request waits for its reply. A later reply would be
     /// useless anyway: its offset error bound is half its delay.
