@@ -8,5 +8,6 @@ pub mod exporter;
 pub mod http;
 pub mod metrics;
 pub mod netns;
+pub mod ntp;
 pub mod prometheus;
 pub mod stun_server;
