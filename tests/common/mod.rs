@@ -9,5 +9,6 @@ pub mod http;
 pub mod metrics;
 pub mod netns;
 pub mod ntp;
+pub mod peers;
 pub mod prometheus;
 pub mod stun_server;
