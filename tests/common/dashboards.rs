@@ -206,14 +206,14 @@ pub fn variable_refs(expr: &str) -> Vec<(usize, usize, String)> {
             i += 1;
             continue;
         }
-        if bytes.get(i + 1) == Some(&b'{') {
-            if let Some(close) = expr[i..].find('}') {
-                let inner = &expr[i + 2..i + close];
-                let name = inner.split(':').next().unwrap_or_default();
-                out.push((i, i + close + 1, name.to_string()));
-                i += close + 1;
-                continue;
-            }
+        if bytes.get(i + 1) == Some(&b'{')
+            && let Some(close) = expr[i..].find('}')
+        {
+            let inner = &expr[i + 2..i + close];
+            let name = inner.split(':').next().unwrap_or_default();
+            out.push((i, i + close + 1, name.to_string()));
+            i += close + 1;
+            continue;
         }
         let start = i + 1;
         let mut end = start;
