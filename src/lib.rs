@@ -22,6 +22,7 @@ use anyhow::Context as _;
 use tokio::net::TcpListener;
 
 use crate::config::{Config, ListenAddress};
+use crate::probe::clock::ClockProbe;
 use crate::probe::connector::ConnectorProbe;
 use crate::probe::host::{AddressFilter, HostProbe};
 use crate::probe::stun::StunProbe;
@@ -35,22 +36,22 @@ pub fn probes(config: &Config) -> Vec<Arc<dyn Probe>> {
     config
         .probes
         .iter()
-        .filter_map(|kind| -> Option<Arc<dyn Probe>> {
+        .map(|kind| -> Arc<dyn Probe> {
             match kind {
-                ProbeKind::Host => Some(Arc::new(HostProbe::new(
+                ProbeKind::Host => Arc::new(HostProbe::new(
                     AddressFilter {
                         loopback: config.host.include_loopback,
                         link_local: config.host.include_link_local,
                     },
                     config.host.interval,
                     config.host.timeout,
-                ))),
-                ProbeKind::Connector => Some(Arc::new(ConnectorProbe::new(
+                )),
+                ProbeKind::Connector => Arc::new(ConnectorProbe::new(
                     &config.connector,
                     config.storage_path.as_deref(),
-                ))),
-                ProbeKind::Stun => Some(Arc::new(StunProbe::new(&config.stun))),
-                ProbeKind::Clock => None,
+                )),
+                ProbeKind::Stun => Arc::new(StunProbe::new(&config.stun)),
+                ProbeKind::Clock => Arc::new(ClockProbe::new(&config.clock)),
             }
         })
         .collect()

@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use common::exporter::Exporter;
 use common::metrics::Metrics;
+use common::peers::Peers;
 
 const GOLDEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/metrics.txt");
 
@@ -79,15 +80,26 @@ fn promtool_check(body: &[u8]) {
     );
 }
 
-fn started() -> Exporter {
-    let e = Exporter::start(&["--host.interval=1s", "--host.include-loopback"]);
-    e.wait_rounds("host", 1, Duration::from_secs(10));
-    e
+/// The exporter with every probe pointed at real loopback peers, after a
+/// round of each, so every family it can show is there.
+fn started() -> (Exporter, Peers) {
+    let peers = Peers::start();
+    let args = peers.args();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let e = Exporter::start(&args);
+    e.wait_for(Duration::from_secs(20), |m| {
+        ["clock", "stun", "connector", "host"]
+            .iter()
+            .all(|p| m.get("connector_probe_success", &[("probe", p)]) == Some(1.0))
+            && m.has("connector_probe_failures_total")
+            && m.has("connector_public_ip_info")
+    });
+    (e, peers)
 }
 
 #[test]
 fn metric_names_and_labels_match_golden() {
-    let e = started();
+    let (e, _peers) = started();
     let actual = shape(&e.metrics());
     let rendered: String = actual.iter().map(|l| format!("{l}\n")).collect();
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
@@ -105,7 +117,7 @@ fn metric_names_and_labels_match_golden() {
 
 #[test]
 fn both_formats_pass_promtool() {
-    let e = started();
+    let (e, _peers) = started();
     let text = e.get("/metrics");
     assert_eq!(
         text.header("content-type"),
@@ -137,7 +149,7 @@ fn both_formats_pass_promtool() {
 
 #[test]
 fn gzip_when_asked_and_same_content() {
-    let e = started();
+    let (e, _peers) = started();
     let zipped =
         common::http::request(e.addr, "GET", "/metrics", &[("Accept-Encoding", "gzip")]).unwrap();
     assert_eq!(zipped.header("content-encoding"), Some("gzip"));
@@ -158,7 +170,7 @@ fn gzip_when_asked_and_same_content() {
 
 #[test]
 fn routes_methods_and_landing_page() {
-    let e = started();
+    let (e, _peers) = started();
     assert_eq!(e.get("/nope").status, 404);
     let post = common::http::request(e.addr, "POST", "/metrics", &[]).unwrap();
     assert_eq!(post.status, 405);
@@ -172,7 +184,7 @@ fn routes_methods_and_landing_page() {
 
 #[test]
 fn build_and_process_metrics_describe_the_exporter() {
-    let e = started();
+    let (e, _peers) = started();
     let m = e.metrics();
     let build = m.find("connector_exporter_build_info", &[]);
     assert_eq!(build.len(), 1);
@@ -193,7 +205,7 @@ fn build_and_process_metrics_describe_the_exporter() {
 
 #[test]
 fn sigterm_stops_cleanly() {
-    let e = started();
+    let (e, _peers) = started();
     let status = e.stop();
     assert!(status.success(), "exit status {status}");
 }

@@ -9,7 +9,7 @@ use crate::probe::stun::StunReport;
 pub(super) fn clock(r: &ClockReport) -> Vec<Family> {
     let mut server_offset = Family::gauge(
         "connector_clock_server_offset_seconds",
-        "Clock offset against one reference server, local minus reference: negative means this host is behind",
+        "Clock offset against one reference server, local minus reference (the controller's sign): a server 3 s ahead of this host gives -3",
     );
     let mut rtt = Family::gauge(
         "connector_clock_server_rtt_seconds",
@@ -40,7 +40,7 @@ pub(super) fn clock(r: &ClockReport) -> Vec<Family> {
     let mut out = vec![
         Family::gauge(
             "connector_clock_offset_seconds",
-            "Selected clock offset (median over the servers that answered), local minus reference: negative means this host is behind, as the controller shows it",
+            "Selected clock offset (median over the servers that answered validly), local minus reference as the controller shows it: negative means this host is behind, so a reference 3 s ahead gives -3. SNTP tools print the opposite sign",
         )
         .with_opt(none(), r.offset_seconds),
         server_offset,

@@ -51,10 +51,20 @@ impl FakeConnector {
     pub fn start(&mut self) -> (u32, f64) {
         assert!(self.child.is_none(), "already running");
         let before = unix_now();
-        let child = Command::new(&self.path)
-            .arg("1000")
-            .spawn()
-            .expect("start the fake connector");
+        // Another test thread forking while our copy's write handle was open
+        // leaves that handle in its child for a moment: exec then fails with
+        // ETXTBSY ("text file busy") until that child has exec'd too.
+        let mut attempts = 0;
+        let child = loop {
+            match Command::new(&self.path).arg("1000").spawn() {
+                Ok(child) => break child,
+                Err(e) if e.raw_os_error() == Some(26) && attempts < 50 => {
+                    attempts += 1;
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                Err(e) => panic!("start the fake connector: {e}"),
+            }
+        };
         let pid = child.id();
         self.child = Some(child);
         (pid, before)

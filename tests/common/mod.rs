@@ -10,6 +10,8 @@ pub mod exporter;
 pub mod http;
 pub mod metrics;
 pub mod netns;
+pub mod ntp;
+pub mod peers;
 pub mod prometheus;
 pub mod reports;
 pub mod stun_server;
