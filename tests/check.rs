@@ -9,6 +9,7 @@ use common::check::{Run, check, check_json, line, run, section};
 use common::connector::FakeConnector;
 use common::coturn::Coturn;
 use common::exporter::{binary, isolated};
+use common::ntp::NtpServer;
 
 fn real_hostname() -> String {
     std::fs::read_to_string("/proc/sys/kernel/hostname")
@@ -265,12 +266,82 @@ fn no_stun_server_reachable_is_a_problem_with_the_hint() {
 
 #[test]
 fn the_run_is_bounded_by_the_longest_probe_timeout() {
-    // A server that never answers keeps the STUN probe busy until its timeout.
-    let silent = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
-    let server = format!("--stun.server={}", silent.local_addr().unwrap());
-    let run = check_json(&[&server, "--stun.timeout=1500ms"]);
+    // Servers that never answer keep both network probes busy until their
+    // timeouts; run one after the other they would take 4 s.
+    let silent_ntp = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let silent_stun = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let clock = format!("--clock.server={}", silent_ntp.local_addr().unwrap());
+    let stun = format!("--stun.server={}", silent_stun.local_addr().unwrap());
+    let run = check_json(&[&clock, "--clock.timeout=2s", &stun, "--stun.timeout=2s"]);
     assert_eq!(run.code, 1, "{run}");
-    assert!(run.took < std::time::Duration::from_millis(2500), "{run}");
-    let probe = &run.json()["probes"][1];
-    assert_eq!(probe["success"], false, "{probe}");
+    assert!(run.took < std::time::Duration::from_millis(3500), "{run}");
+    let json = run.json();
+    assert_eq!(json["probes"][0]["success"], false, "{json:#}");
+    assert_eq!(json["probes"][1]["success"], false, "{json:#}");
+}
+
+#[test]
+fn clock_six_seconds_behind_is_a_problem() {
+    // The reference is 6 s ahead, so this host is 6 s behind: −6 s.
+    let server = NtpServer::honest(6.0);
+    let flag = server.flag();
+    let run = check(&[&flag, "--clock.timeout=3s"]);
+    assert_eq!(run.code, 1, "{run}");
+    let offset_line = run
+        .stdout
+        .lines()
+        .find(|l| l.contains("time offset"))
+        .unwrap_or_else(|| panic!("no offset line:\n{run}"));
+    assert!(offset_line.trim_start().starts_with("problem"), "{run}");
+    assert!(
+        offset_line.contains("clock is 6.0 s behind the reference; the controller tolerates ±5 s"),
+        "{run}"
+    );
+    assert!(run.stdout.contains("hint: sync the clock"), "{run}");
+    assert!(run.stdout.contains("\nproblem: 1 problem,"), "{run}");
+
+    let run = check_json(&[&flag, "--clock.timeout=3s"]);
+    assert_eq!(run.code, 1, "{run}");
+    let json = run.json();
+    assert_eq!(json["verdict"], "problem");
+    let offset = line(&json, "Clock", "offset");
+    assert_eq!(offset["verdict"], "problem");
+    assert!(offset["hint"].as_str().unwrap().contains("chrony"));
+    let clock = &json["probes"][0];
+    assert_eq!(clock["probe"], "clock");
+    assert_eq!(clock["success"], true);
+    let measured = clock["report"]["offset_seconds"].as_f64().unwrap();
+    assert!((measured + 6.0).abs() < 0.05, "offset {measured}");
+    let server_line = line(&json, "Clock", "server");
+    assert_eq!(server_line["label"], server.name().as_str());
+    assert_eq!(server_line["verdict"], "ok");
+}
+
+#[test]
+fn clock_in_sync_is_ok() {
+    let server = NtpServer::honest(0.0);
+    let run = check_json(&[&server.flag(), "--clock.timeout=3s"]);
+    assert_eq!(run.code, 0, "{run}");
+    let json = run.json();
+    assert_eq!(line(&json, "Clock", "offset")["verdict"], "ok");
+}
+
+#[test]
+fn no_reference_time_is_a_problem_within_the_timeout() {
+    // A socket that never answers: the round ends at the clock timeout.
+    let silent = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let flag = format!("--clock.server={}", silent.local_addr().unwrap());
+    let run = check_json(&[&flag, "--clock.timeout=1s"]);
+    assert_eq!(run.code, 1, "{run}");
+    assert!(run.took < std::time::Duration::from_secs(3), "{run}");
+    let json = run.json();
+    let offset = line(&json, "Clock", "offset");
+    assert_eq!(offset["verdict"], "problem");
+    assert!(
+        offset["value"]
+            .as_str()
+            .unwrap()
+            .starts_with("no reference time")
+    );
+    assert!(offset["hint"].as_str().unwrap().contains("UDP to port 123"));
 }
