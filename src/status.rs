@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::diagnosis::{Line, Section, Verdict, behaviour_text, diagnose};
 use crate::human;
+use crate::probe::stun::NatBehaviour;
 use crate::probe::{ProbeKind, Reason, Report};
 use crate::sampler::Snapshot;
 
@@ -227,40 +228,56 @@ pub fn render_html(status: &Status<'_>, telemetry_path: &str) -> String {
 /// The facts the controller's Connector Details shows, at a glance.
 fn summary(page: &mut String, status: &Status<'_>) {
     let e = html_escape;
-    let mut facts: Vec<(&str, String)> = Vec::new();
-    if let Some(l) = status.line(ProbeKind::Connector, "state") {
-        facts.push(("State", l.value.clone()));
+    let verdict = |kind, check| status.line(kind, check).map_or("", |l| l.verdict.as_str());
+    let mut facts: Vec<(&str, String, &str)> = Vec::new();
+    if let Some(Report::Connector(c)) = status.report(ProbeKind::Connector) {
+        let state = if c.up {
+            format!("up for {}", human::span(c.uptime_seconds))
+        } else {
+            format!("down for {}", human::span(c.downtime_seconds))
+        };
+        facts.push(("State", state, verdict(ProbeKind::Connector, "state")));
     }
     if let Some(Report::Clock(c)) = status.report(ProbeKind::Clock) {
         let offset = c.offset_seconds.map_or("unknown".to_owned(), human::offset);
-        facts.push(("Time offset", offset));
+        facts.push(("Time offset", offset, verdict(ProbeKind::Clock, "offset")));
     }
     if let Some(Report::Stun(s)) = status.report(ProbeKind::Stun) {
         let public = s
             .public_address
             .map_or("unknown".to_owned(), |a| a.to_string());
-        facts.push(("Public address", public));
-        facts.push(("NAT mapping", behaviour_text(s.mapping).to_owned()));
+        let address_verdict = verdict(ProbeKind::Stun, "public_address");
+        facts.push(("Public address", public, address_verdict));
+        if s.public_address.is_some() {
+            let mapping = match s.mapping {
+                NatBehaviour::None => "no NAT",
+                other => behaviour_text(other),
+            };
+            let nat_verdict = verdict(ProbeKind::Stun, "nat");
+            facts.push(("NAT mapping", mapping.to_owned(), nat_verdict));
+        }
     }
     if let Some(Report::Host(h)) = status.report(ProbeKind::Host) {
-        facts.push(("Container", h.container.as_str().to_owned()));
+        facts.push(("Container", h.container.as_str().to_owned(), ""));
         let ips: Vec<String> = h
             .private_ips
             .iter()
             .map(|a| a.address.to_string())
             .collect();
-        facts.push((
-            "Private IPs",
-            if ips.is_empty() {
-                "none".to_owned()
-            } else {
-                ips.join(", ")
-            },
-        ));
+        let ips = if ips.is_empty() {
+            "none".to_owned()
+        } else {
+            ips.join(", ")
+        };
+        facts.push(("Private IPs", ips, verdict(ProbeKind::Host, "private_ip")));
     }
     page.push_str("<dl class=\"facts\">");
-    for (name, value) in facts {
-        let _ = write!(page, "<div><dt>{name}</dt><dd>{}</dd></div>", e(&value));
+    for (name, value, verdict) in facts {
+        let _ = write!(
+            page,
+            "<div class=\"{verdict}\"><dt>{name}</dt><dd>{}</dd></div>",
+            e(&value)
+        );
     }
     page.push_str("</dl>\n");
 }

@@ -174,7 +174,7 @@ fn connector_down_then_up() {
         "{state}"
     );
     let source = line(&json, "Connector", "source");
-    assert_eq!(source["label"], "process");
+    assert_eq!(source["label"], "process source");
     assert!(
         source["value"]
             .as_str()

@@ -10,7 +10,9 @@ use std::time::{Duration, Instant};
 use common::check::check_json;
 use common::chromium;
 use common::connector::FakeConnector;
+use common::coturn::Coturn;
 use common::exporter::{Exporter, binary};
+use common::ntp::NtpServer;
 use serde_json::Value;
 
 const HOSTILE: &str = "<script>document.title=1</script>x";
@@ -46,31 +48,104 @@ fn keep(screenshot: &Path, name: &str) {
     }
 }
 
+/// The value of the element with `id`, as serialised in the DOM.
+fn element_text<'a>(dom: &'a str, id: &str) -> &'a str {
+    let start = dom
+        .find(&format!("id=\"{id}\">"))
+        .unwrap_or_else(|| panic!("no #{id} in\n{dom}"));
+    let text = &dom[start + id.len() + 6..];
+    &text[..text.find('<').unwrap_or(text.len())]
+}
+
+fn section_verdict<'a>(dom: &'a str, probe: &str) -> &'a str {
+    let marker = format!("<section class=\"card\" id=\"{probe}\" data-verdict=\"");
+    let start = dom
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no {probe} section in\n{dom}"));
+    let rest = &dom[start + marker.len()..];
+    &rest[..rest.find('"').unwrap_or(0)]
+}
+
 #[test]
 fn page_in_chromium_shows_hostile_hostname_as_text() {
-    let e = start_with_hostname(HOSTILE, &[]);
+    let ntp = NtpServer::honest(6.0);
+    let closed = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let stun = format!("--stun.server={}", closed.local_addr().unwrap());
+    drop(closed);
+    let e = start_with_hostname(
+        HOSTILE,
+        &[
+            &ntp.flag(),
+            "--clock.timeout=3s",
+            &stun,
+            "--stun.timeout=2s",
+        ],
+    );
     wait_ready(&e);
     let url = format!("http://{}/", e.addr);
     let dom = chromium::dump_dom(&url);
 
     // Shown as text: serialised back as entities, inside the hostname element.
     let escaped = "&lt;script&gt;document.title=1&lt;/script&gt;x";
-    assert!(
-        dom.contains(&format!("<p class=\"host\" id=\"hostname\">{escaped}</p>")),
-        "{dom}"
-    );
+    assert_eq!(element_text(&dom, "hostname"), escaped, "{dom}");
     // Not run: no script element exists, and the title is the page's own.
     assert!(!dom.contains("<script"), "{dom}");
     assert!(
         dom.contains(&format!("<title>{escaped} · connector status</title>")),
         "{dom}"
     );
-    assert!(dom.contains("data-check=\"hostname\""), "{dom}");
+    // The offset (this host 6 s behind) and the STUN verdict with its hint.
+    let offset: f64 = element_text(&dom, "offset")
+        .trim_end_matches(" s")
+        .parse()
+        .expect("offset is a number");
+    assert!((offset + 6.0).abs() < 0.05, "offset {offset}");
+    assert_eq!(section_verdict(&dom, "clock"), "problem");
+    assert_eq!(section_verdict(&dom, "stun"), "problem");
+    assert!(dom.contains("UDP to the STUN servers is blocked: allow outbound UDP"));
+    assert_eq!(element_text(&dom, "verdict"), "problem");
 
     let dir = tempfile::tempdir().unwrap();
     let png = dir.path().join("status-hostile.png");
     chromium::screenshot(&url, &png, 412, 1400);
     keep(&png, "status-hostile.png");
+}
+
+#[test]
+fn page_in_chromium_with_every_probe_answering() {
+    let ntp = NtpServer::honest(1.3);
+    let coturn = Coturn::start_loopback();
+    let stun = format!("--stun.server={}", coturn.primary);
+    let mut connector = FakeConnector::new();
+    connector.start();
+    let e = start_with_hostname(
+        "connector-host-1",
+        &[
+            &ntp.flag(),
+            "--clock.timeout=3s",
+            &stun,
+            "--stun.timeout=3s",
+            &connector.flag(),
+        ],
+    );
+    wait_ready(&e);
+    let url = format!("http://{}/", e.addr);
+    let dom = chromium::dump_dom(&url);
+    assert_eq!(element_text(&dom, "hostname"), "connector-host-1");
+    let offset: f64 = element_text(&dom, "offset")
+        .trim_end_matches(" s")
+        .parse()
+        .expect("offset is a number");
+    assert!((offset + 1.3).abs() < 0.05, "offset {offset}");
+    assert_eq!(section_verdict(&dom, "stun"), "ok", "{dom}");
+    assert_eq!(section_verdict(&dom, "connector"), "ok", "{dom}");
+    assert!(dom.contains("peer-to-peer possible"), "{dom}");
+    assert!(dom.contains("up for"), "{dom}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("status-page.png");
+    chromium::screenshot(&url, &png, 412, 2300);
+    keep(&png, "status-page.png");
 }
 
 #[test]

@@ -60,7 +60,7 @@ pub(super) fn connector(r: &ConnectorReport) -> Vec<Line> {
         let verdict = if s.up { Verdict::Ok } else { Verdict::Warning };
         lines.push(Line::new(
             "source",
-            s.source.as_str(),
+            format!("{} source", s.source.as_str()),
             verdict,
             format!("{state}{detail}"),
         ));
