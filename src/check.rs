@@ -140,3 +140,15 @@ pub fn render_text(status: &Status<'_>, colour: bool) -> String {
     ));
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::printable;
+
+    #[test]
+    fn control_characters_from_outside_are_shown_escaped() {
+        assert_eq!(printable("\x1b[31mred\x07"), "\\u{1b}[31mred\\u{7}");
+        assert_eq!(printable("line\nbreak"), "line\\nbreak");
+        assert_eq!(printable("host-1 ±5 µs"), "host-1 ±5 µs");
+    }
+}
