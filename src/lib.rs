@@ -136,12 +136,25 @@ async fn shutdown_signal() {
     }
 }
 
+/// glibc gives every thread that allocates its own arena, and each one keeps
+/// freed pages resident. The exporter allocates little and rarely, so one
+/// shared arena costs no measurable speed and keeps RSS flat under load.
+pub fn tune_allocator() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes a malloc tunable; called before any thread starts.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 1);
+    }
+}
+
 /// Logs go to stderr, as text or JSON lines.
 pub fn init_logging(log: &config::LogConfig) {
-    use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::new(&log.level);
+    use tracing_subscriber::filter::LevelFilter;
+    // The level was validated in config.rs; a plain level filter needs no
+    // regex engine, which keeps the binary small.
+    let filter = log.level.parse::<LevelFilter>().unwrap_or(LevelFilter::INFO);
     let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
+        .with_max_level(filter)
         .with_writer(std::io::stderr)
         .with_target(false)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));

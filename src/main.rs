@@ -7,6 +7,7 @@ use connector_exporter::config::Config;
 use connector_exporter::diagnosis::Verdict;
 
 fn main() -> ExitCode {
+    connector_exporter::tune_allocator();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) if !e.use_stderr() => {
