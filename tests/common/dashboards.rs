@@ -2,9 +2,6 @@
 //! variable or an annotation runs, with Grafana's variables filled in, so a test can run each one
 //! against a real Prometheus. std + serde_json only.
 //!
-//! Use it from another test as `#[path = "common/dashboards.rs"] mod dashboards;`, or add
-//! `pub mod dashboards;` to `tests/common/mod.rs`.
-//!
 //! Values are inserted verbatim, as Grafana does for a single selection; for `=~` matchers that is
 //! fine because host:port values only contain `.` as a regex metacharacter and it matches itself.
 #![allow(dead_code)]

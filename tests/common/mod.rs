@@ -4,6 +4,7 @@
 pub mod certs;
 pub mod connector;
 pub mod coturn;
+pub mod dashboards;
 pub mod exporter;
 pub mod http;
 pub mod metrics;
@@ -11,4 +12,5 @@ pub mod netns;
 pub mod ntp;
 pub mod peers;
 pub mod prometheus;
+pub mod promql;
 pub mod stun_server;
