@@ -1,7 +1,8 @@
 //! Metrics and labels the queries read, against the exporter's golden `/metrics` listing.
 
 use super::*;
-use common::dashboards::RawQuery;
+use common::dashboards::{Kind, RawQuery};
+use std::time::Duration;
 
 /// Every metric a query reads is one the exporter exports (or Prometheus' `up`), and every label
 /// a query filters or groups on exists on the metrics it reads.
@@ -115,4 +116,47 @@ fn queries_helper_fills_in_every_variable() {
         dash::variable_promql("label_values(up{job=\"a,b\"}, instance)").unwrap(),
         "up{job=\"a,b\"}"
     );
+}
+
+/// The data test sends each query the way Grafana would; this pins down how the helper tells.
+#[test]
+fn queries_helper_knows_how_grafana_sends_each_query() {
+    let done = dash::substituted(&Vars::new("j", "h:1"));
+    let kind_of = |file: &str, title_: &str| -> Vec<Kind> {
+        done.iter()
+            .filter(|q| q.dashboard == file && q.title == title_)
+            .map(|q| q.kind.clone())
+            .collect()
+    };
+    assert_eq!(kind_of(DETAILS, "Clock offset"), [Kind::Instant]);
+    assert_eq!(
+        kind_of(DETAILS, "Clock offset over time"),
+        [Kind::Range, Kind::Range, Kind::Range]
+    );
+    for file in [DETAILS, FLEET] {
+        assert_eq!(
+            kind_of(file, "variable job"),
+            [Kind::LabelValues("job".into())]
+        );
+        assert_eq!(
+            kind_of(file, "variable instance"),
+            [Kind::LabelValues("instance".into())]
+        );
+    }
+    assert_eq!(
+        kind_of(DETAILS, "annotation Connector up/down"),
+        [Kind::Annotation {
+            step: Duration::from_secs(60)
+        }]
+    );
+    assert_eq!(
+        dash::grafana_duration("500ms"),
+        Some(Duration::from_millis(500))
+    );
+    assert_eq!(
+        dash::grafana_duration("2h"),
+        Some(Duration::from_secs(7200))
+    );
+    assert_eq!(dash::grafana_duration("1d"), None);
+    assert_eq!(dash::grafana_duration("m"), None);
 }
