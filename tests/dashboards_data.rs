@@ -23,6 +23,7 @@ use serde_json::Value;
 
 /// The job name `Prometheus::start` gives its one scrape.
 const JOB: &str = "connector-exporter";
+const FLEET: &str = "fleet-overview.json";
 /// With a scrape every second this holds about ten samples: rate() has its two and more, without
 /// waiting for Grafana's usual minute.
 const RATE_INTERVAL: Duration = Duration::from_secs(10);
@@ -82,14 +83,30 @@ fn every_dashboard_query_returns_data() {
         "the new public address is counted",
     );
 
-    let vars = Vars {
+    let instance = exporter.addr.to_string();
+    let target = [("job", JOB), ("instance", instance.as_str())];
+    let durations = |vars: Vars| Vars {
         rate_interval: RATE_INTERVAL,
         interval: STEP,
         range: RANGE,
-        ..Vars::new(JOB, &exporter.addr.to_string())
+        ..vars
     };
-    let queries = dashboards::substituted(&vars);
-    let any = |f: fn(&Kind) -> bool| queries.iter().any(|q| f(&q.kind));
+    // Both dashboards with this exporter chosen, and the fleet as it opens: "All" in both
+    // variables, which Grafana sends as a group of every job listed and the instance
+    // variable's allValue.
+    let chosen = durations(Vars::new(JOB, &instance));
+    let fleet_all = durations(Vars::new(&format!("({JOB})"), ".+"));
+    let mut queries: Vec<(&str, &Vars, RawQuery)> = dashboards::substituted(&chosen)
+        .into_iter()
+        .map(|q| ("chosen", &chosen, q))
+        .collect();
+    queries.extend(
+        dashboards::substituted(&fleet_all)
+            .into_iter()
+            .filter(|q| q.dashboard == FLEET)
+            .map(|q| ("All", &fleet_all, q)),
+    );
+    let any = |f: fn(&Kind) -> bool| queries.iter().any(|(_, _, q)| f(&q.kind));
     for (kind, present) in [
         ("instant", any(|k| *k == Kind::Instant)),
         ("range", any(|k| *k == Kind::Range)),
@@ -103,11 +120,17 @@ fn every_dashboard_query_returns_data() {
         let end = unix_now().floor();
         let mut wrong = Vec::new();
         let mut waiting = Vec::new();
-        for q in &queries {
-            match run(&prometheus, q, &vars, end) {
+        for (selection, vars, q) in &queries {
+            let what = || {
+                format!(
+                    "  [{selection}] {}: {} ({:?}): {}",
+                    q.dashboard, q.title, q.kind, q.expr
+                )
+            };
+            match run(&prometheus, q, vars, &target, end) {
                 Outcome::Data => {}
-                Outcome::NoData(why) => waiting.push(describe(q, &why)),
-                Outcome::Wrong(why) => wrong.push(describe(q, &why)),
+                Outcome::NoData(why) => waiting.push(format!("{}\n    {why}", what())),
+                Outcome::Wrong(why) => wrong.push(format!("{}\n    {why}", what())),
             }
         }
         // A refused query or a NaN will not fix itself by waiting.
@@ -138,15 +161,15 @@ enum Outcome {
     Wrong(String),
 }
 
-fn describe(q: &RawQuery, why: &str) -> String {
-    format!(
-        "  {}: {} ({:?}): {}\n    {why}",
-        q.dashboard, q.title, q.kind, q.expr
-    )
-}
-
-/// Runs `q` as Grafana would for a dashboard showing the last `vars.range` up to `end`.
-fn run(prometheus: &Prometheus, q: &RawQuery, vars: &Vars, end: f64) -> Outcome {
+/// Runs `q` as Grafana would for a dashboard showing the last `vars.range` up to `end`. A
+/// variable's list must offer the scraped target's own label value.
+fn run(
+    prometheus: &Prometheus,
+    q: &RawQuery,
+    vars: &Vars,
+    target: &[(&str, &str)],
+    end: f64,
+) -> Outcome {
     let start = end - vars.range.as_secs_f64();
     let answer = match &q.kind {
         Kind::Instant => {
@@ -183,12 +206,12 @@ fn run(prometheus: &Prometheus, q: &RawQuery, vars: &Vars, end: f64) -> Outcome 
                 "/api/v1/label/{label}/values?match%5B%5D={}&start={start}&end={end}",
                 percent_encode(&q.expr)
             );
-            let Some(expected) = vars.value(label) else {
-                return Outcome::Wrong(format!("no value for ${label}"));
+            let Some(&(_, expected)) = target.iter().find(|(l, _)| l == label) else {
+                return Outcome::Wrong(format!("the target has no label {label}"));
             };
             return match prometheus.api(&path) {
                 Err(e) => Outcome::Wrong(e),
-                Ok(Value::Array(values)) if values.contains(&Value::from(expected.clone())) => {
+                Ok(Value::Array(values)) if values.contains(&Value::from(expected)) => {
                     Outcome::Data
                 }
                 Ok(values) => Outcome::NoData(format!("{expected:?} not among {values}")),
