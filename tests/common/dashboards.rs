@@ -2,9 +2,6 @@
 //! variable or an annotation runs, with Grafana's variables filled in, so a test can run each one
 //! against a real Prometheus. std + serde_json only.
 //!
-//! Use it from another test as `#[path = "common/dashboards.rs"] mod dashboards;`, or add
-//! `pub mod dashboards;` to `tests/common/mod.rs`.
-//!
 //! Values are inserted verbatim, as Grafana does for a single selection; for `=~` matchers that is
 //! fine because host:port values only contain `.` as a regex metacharacter and it matches itself.
 #![allow(dead_code)]
@@ -59,12 +56,28 @@ pub fn panels(dashboard: &Value) -> Vec<&Value> {
     out
 }
 
+/// How Grafana sends a query to Prometheus.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kind {
+    /// `/api/v1/query` at the end of the time range: targets marked `instant` (stats, tables,
+    /// bar gauges) and `query_result(…)` or plain-expression variables.
+    Instant,
+    /// `/api/v1/query_range` over the time range: graph and timeline targets.
+    Range,
+    /// `label_values(selector, label)`: Grafana asks
+    /// `/api/v1/label/<label>/values?match[]=<selector>`.
+    LabelValues(String),
+    /// An annotation: a range query at the annotation's own step.
+    Annotation { step: Duration },
+}
+
 /// One query as written in the dashboard, variables not yet filled in.
 #[derive(Debug, Clone)]
 pub struct RawQuery {
     pub dashboard: String,
     /// Panel title, or `variable <name>` / `annotation <name>`.
     pub title: String,
+    pub kind: Kind,
     pub expr: String,
 }
 
@@ -72,10 +85,11 @@ pub struct RawQuery {
 /// A `label_values(selector, label)` variable yields its selector, `query_result(expr)` its expr.
 pub fn raw_queries(file: &str, dashboard: &Value) -> Vec<RawQuery> {
     let mut out = Vec::new();
-    let mut push = |title: String, expr: &str| {
+    let mut push = |title: String, kind: Kind, expr: &str| {
         out.push(RawQuery {
             dashboard: file.to_string(),
             title,
+            kind,
             expr: expr.to_string(),
         })
     };
@@ -85,7 +99,14 @@ pub fn raw_queries(file: &str, dashboard: &Value) -> Vec<RawQuery> {
             let expr = target["expr"]
                 .as_str()
                 .unwrap_or_else(|| panic!("{file}: panel {title:?} has a target without expr"));
-            push(title.to_string(), expr);
+            // Grafana's Prometheus data source runs a target as a range query unless it says
+            // instant only.
+            let kind = if target["instant"] == true && target["range"] != true {
+                Kind::Instant
+            } else {
+                Kind::Range
+            };
+            push(title.to_string(), kind, expr);
         }
     }
     for var in dashboard["templating"]["list"]
@@ -103,7 +124,15 @@ pub fn raw_queries(file: &str, dashboard: &Value) -> Vec<RawQuery> {
         };
         let expr =
             variable_promql(query).unwrap_or_else(|e| panic!("{file}: variable {name}: {e}"));
-        push(format!("variable {name}"), &expr);
+        let kind = match call_args(query.trim(), "label_values") {
+            Some(args) => Kind::LabelValues(
+                args.rsplit_once(',')
+                    .map(|(_, label)| label.trim().to_string())
+                    .unwrap_or_default(),
+            ),
+            None => Kind::Instant,
+        };
+        push(format!("variable {name}"), kind, &expr);
     }
     for ann in dashboard["annotations"]["list"]
         .as_array()
@@ -112,7 +141,17 @@ pub fn raw_queries(file: &str, dashboard: &Value) -> Vec<RawQuery> {
     {
         if let Some(expr) = ann["expr"].as_str() {
             let name = ann["name"].as_str().unwrap_or_default();
-            push(format!("annotation {name}"), expr);
+            // Without a step of its own, Grafana uses the panel interval; 60 s stands in for it.
+            let step = match ann["step"].as_str() {
+                Some(step) => grafana_duration(step)
+                    .unwrap_or_else(|| panic!("{file}: annotation {name}: step {step:?}")),
+                None => Duration::from_secs(60),
+            };
+            push(
+                format!("annotation {name}"),
+                Kind::Annotation { step },
+                expr,
+            );
         }
     }
     out
@@ -140,6 +179,20 @@ pub fn variable_promql(query: &str) -> Result<String, String> {
         }
     }
     Ok(q.to_string())
+}
+
+/// `500ms`, `15s`, `1m`, `2h`: the interval strings Grafana takes for a step.
+pub fn grafana_duration(text: &str) -> Option<Duration> {
+    let split = text.find(|c: char| !c.is_ascii_digit())?;
+    let (number, unit) = text.split_at(split);
+    let n: u64 = number.parse().ok()?;
+    Some(match unit {
+        "ms" => Duration::from_millis(n),
+        "s" => Duration::from_secs(n),
+        "m" => Duration::from_secs(n * 60),
+        "h" => Duration::from_secs(n * 3600),
+        _ => return None,
+    })
 }
 
 fn call_args<'a>(q: &'a str, name: &str) -> Option<&'a str> {
@@ -171,7 +224,8 @@ impl Vars {
         }
     }
 
-    fn value(&self, name: &str) -> Option<String> {
+    /// What `$name` becomes; `None` for a variable this does not know.
+    pub fn value(&self, name: &str) -> Option<String> {
         Some(match name {
             "job" => self.job.clone(),
             "instance" => self.instance.clone(),
@@ -247,13 +301,21 @@ pub fn substitute(expr: &str, vars: &Vars) -> Result<String, String> {
 /// `(dashboard file, panel title, PromQL)` for every query of every dashboard, ready to send to
 /// Prometheus. Titles are `variable <name>` and `annotation <name>` for those queries.
 pub fn queries(vars: &Vars) -> Vec<(String, String, String)> {
+    substituted(vars)
+        .into_iter()
+        .map(|q| (q.dashboard, q.title, q.expr))
+        .collect()
+}
+
+/// Every query of every dashboard with its variables filled in, and how Grafana runs it.
+pub fn substituted(vars: &Vars) -> Vec<RawQuery> {
     load_all()
         .iter()
         .flat_map(|(file, dash)| raw_queries(file, dash))
         .map(|q| {
             let expr = substitute(&q.expr, vars)
                 .unwrap_or_else(|e| panic!("{}: {}: {e}", q.dashboard, q.title));
-            (q.dashboard, q.title, expr)
+            RawQuery { expr, ..q }
         })
         .collect()
 }

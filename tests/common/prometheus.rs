@@ -164,6 +164,42 @@ impl Prometheus {
         }
     }
 
+    /// GET an API path (`/api/v1/…?…`): the answer's `data`, or Prometheus' error or warnings
+    /// (a query Grafana would show with a warning sign is not a clean answer either).
+    pub fn api(&self, path: &str) -> Result<serde_json::Value, String> {
+        let response = http::get(self.addr, path).map_err(|e| format!("GET {path}: {e}"))?;
+        let body: serde_json::Value = serde_json::from_slice(&response.body)
+            .map_err(|e| format!("GET {path}: {e}: {}", response.text()))?;
+        if body["status"] != "success" {
+            return Err(format!("{}: {}", body["errorType"], body["error"]));
+        }
+        match &body["warnings"] {
+            serde_json::Value::Array(w) if !w.is_empty() => Err(format!("warnings: {w:?}")),
+            _ => Ok(body["data"].clone()),
+        }
+    }
+
+    /// A range query from `start` to `end` (Unix seconds) every `step`: one entry per series,
+    /// each with its `values` as `[time, "value"]` pairs.
+    pub fn query_range(
+        &self,
+        expr: &str,
+        start: f64,
+        end: f64,
+        step: Duration,
+    ) -> Result<Vec<serde_json::Value>, String> {
+        let path = format!(
+            "/api/v1/query_range?query={}&start={start}&end={end}&step={}",
+            percent_encode(expr),
+            step.as_secs_f64()
+        );
+        let data = self.api(&path)?;
+        match &data["result"] {
+            serde_json::Value::Array(series) => Ok(series.clone()),
+            other => Err(format!("a range query answered {other}")),
+        }
+    }
+
     /// Polls a query until it returns something, up to `timeout`.
     pub fn wait_for_data(&self, expr: &str, timeout: Duration) -> Vec<serde_json::Value> {
         let deadline = Instant::now() + timeout;

@@ -1,0 +1,150 @@
+//! Structure and metric-name checks for the Grafana dashboards in `dashboards/`.
+//!
+//! Grafana itself cannot run here, so these checks stand in for loading the files: everything
+//! Grafana would silently get wrong (a column renamed that does not exist, a link to a uid that is
+//! not there, a metric that the exporter does not export) fails here instead. Whether the queries
+//! run and find data is `tests/dashboards_data.rs`, against a real Prometheus.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod colours;
+mod links;
+mod names;
+mod scanner;
+mod structure;
+mod tables;
+
+use common::dashboards::{self as dash, Vars};
+use common::promql;
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, BTreeSet};
+
+const DETAILS: &str = "connector-details.json";
+const FLEET: &str = "fleet-overview.json";
+/// Stable uids: bookmarks, links between the two dashboards and provisioning depend on them.
+const UIDS: [(&str, &str); 2] = [
+    (DETAILS, "connector-exporter-details"),
+    (FLEET, "connector-exporter-fleet"),
+];
+/// Grafana 12's dashboard schema; older versions load it unchanged, newer ones migrate it.
+const SCHEMA_VERSION: u64 = 41;
+const GRID_WIDTH: u64 = 24;
+const PANEL_TYPES: [&str; 5] = ["stat", "timeseries", "table", "state-timeline", "bargauge"];
+/// Grafana unit ids used here (from Grafana's valueFormats categories).
+#[rustfmt::skip]
+const UNITS: [&str; 11] = [
+    "none", "short", "s", "ms", "percent", "percentunit", "bytes", "dateTimeAsIso",
+    "dateTimeFromNow", "cpm", "cps",
+];
+#[rustfmt::skip]
+const OVERRIDE_PROPERTIES: [&str; 15] = [
+    "unit", "decimals", "mappings", "thresholds", "color", "links", "displayName", "min", "max",
+    "custom.cellOptions", "custom.width", "custom.fillBelowTo", "custom.fillOpacity",
+    "custom.lineStyle", "custom.lineWidth",
+];
+/// Labels Prometheus adds to every scraped series.
+const TARGET_LABELS: [&str; 2] = ["job", "instance"];
+
+fn ds() -> Value {
+    json!({"type": "prometheus", "uid": "${datasource}"})
+}
+
+fn all() -> Vec<(String, Value)> {
+    dash::load_all()
+}
+
+fn title(panel: &Value) -> &str {
+    panel["title"].as_str().unwrap_or("<untitled>")
+}
+
+fn is_row(panel: &Value) -> bool {
+    panel["type"] == "row"
+}
+
+fn panel<'a>(dashboard: &'a Value, title_: &str) -> &'a Value {
+    dash::panels(dashboard)
+        .into_iter()
+        .find(|p| title(p) == title_)
+        .unwrap_or_else(|| panic!("no panel titled {title_:?}"))
+}
+
+fn strs(v: &Value) -> Vec<&str> {
+    v.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect()
+}
+
+fn override_property<'a>(panel: &'a Value, field: &str, id: &str) -> &'a Value {
+    panel["fieldConfig"]["overrides"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["matcher"]["options"] == field)
+        .flat_map(|o| o["properties"].as_array().unwrap())
+        .find(|p| p["id"] == id)
+        .map(|p| &p["value"])
+        .unwrap_or_else(|| panic!("{}: no {id} on {field}", title(panel)))
+}
+
+/// Every URL a panel links to: panel links, field links and links set by overrides.
+fn link_urls(panel: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    let fc = &panel["fieldConfig"];
+    let props = fc["overrides"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|o| o["properties"].as_array().unwrap());
+    let lists = props
+        .filter(|p| p["id"] == "links")
+        .map(|p| &p["value"])
+        .chain([&fc["defaults"]["links"], &panel["links"]]);
+    for list in lists {
+        for link in list.as_array().into_iter().flatten() {
+            out.push(link["url"].as_str().unwrap().to_string());
+        }
+    }
+    out
+}
+
+/// `sample name -> label names` from the golden `/metrics` listing.
+fn golden() -> BTreeMap<String, BTreeSet<String>> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/metrics.txt");
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    let mut out = BTreeMap::new();
+    for line in text
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+    {
+        let (name, labels) = line.split_once(' ').unwrap_or((line, ""));
+        let labels = labels
+            .trim()
+            .split(',')
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect();
+        out.insert(name.to_string(), labels);
+    }
+    assert!(!out.is_empty(), "{} lists no metric", path.display());
+    out
+}
+
+/// Label names a selector on `metric` may use: its own plus the target labels; `up` comes from
+/// Prometheus and has only the target labels.
+fn allowed_labels(golden: &BTreeMap<String, BTreeSet<String>>, metric: &str) -> BTreeSet<String> {
+    let mut labels = golden.get(metric).cloned().unwrap_or_default();
+    labels.extend(TARGET_LABELS.map(String::from));
+    labels
+}
+
+fn metric_exists(golden: &BTreeMap<String, BTreeSet<String>>, metric: &str) -> bool {
+    metric == "up" || golden.contains_key(metric)
+}
+
+fn substituted() -> Vec<(String, String, String)> {
+    dash::queries(&Vars::new("connector-exporter", "127.0.0.1:10150"))
+}
