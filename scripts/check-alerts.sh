@@ -19,8 +19,8 @@ if printf '%s\n' "$out" | grep -qi warning; then
     exit 1
 fi
 
-if command -v amtool >/dev/null 2>&1; then
-    amtool check-config alerts/alertmanager.example.yml
-else
-    echo "amtool is not installed: alerts/alertmanager.example.yml NOT checked" >&2
+if ! command -v amtool >/dev/null 2>&1; then
+    echo "amtool is not installed (prometheus-alertmanager): run scripts/install-test-deps.sh" >&2
+    exit 1
 fi
+amtool check-config alerts/alertmanager.example.yml

@@ -49,6 +49,16 @@ fn promtool() -> PathBuf {
     })
 }
 
+fn amtool() -> PathBuf {
+    find_in_path("amtool").unwrap_or_else(|| {
+        panic!(
+            "amtool is not installed (Debian package `prometheus-alertmanager`), so \
+             {ALERTMANAGER} cannot be checked; run scripts/install-test-deps.sh, then run the \
+             tests again"
+        )
+    })
+}
+
 /// Runs a command and returns whether it succeeded and its stdout and stderr together (promtool
 /// prints warnings on one and results on the other).
 fn run(command: &mut Command) -> (bool, String) {
@@ -545,13 +555,7 @@ fn unit_tests_fail_when_rules_are_broken() {
 
 #[test]
 fn alertmanager_example_is_valid() {
-    let Some(amtool) = find_in_path("amtool") else {
-        eprintln!(
-            "amtool is not installed (Debian package prometheus-alertmanager): {ALERTMANAGER} \
-             NOT checked; run scripts/install-test-deps.sh"
-        );
-        return;
-    };
+    let amtool = amtool();
     let (ok, report) = run(Command::new(&amtool)
         .current_dir(root())
         .args(["check-config", ALERTMANAGER]));

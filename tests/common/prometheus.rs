@@ -256,11 +256,20 @@ impl Alertmanager {
     }
 }
 
-/// Receives Alertmanager's webhook POSTs on loopback; each JSON body arrives
-/// on the channel with the time it came in.
+/// One webhook POST: when it came in, the path it was sent to (which tells
+/// the receivers apart) and its JSON body.
+#[derive(Clone, Debug)]
+pub struct Notification {
+    pub at: Instant,
+    pub path: String,
+    pub body: serde_json::Value,
+}
+
+/// Receives Alertmanager's webhook POSTs on loopback; each one arrives on
+/// the channel as a `Notification`.
 pub struct Webhook {
     pub addr: SocketAddr,
-    pub notifications: mpsc::Receiver<(Instant, serde_json::Value)>,
+    pub notifications: mpsc::Receiver<Notification>,
 }
 
 impl Webhook {
@@ -273,6 +282,13 @@ impl Webhook {
                 let Ok(mut stream) = stream else { continue };
                 let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
                 let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut request_line = String::new();
+                let _ = reader.read_line(&mut request_line);
+                let path = request_line
+                    .split(' ')
+                    .nth(1)
+                    .unwrap_or_default()
+                    .to_owned();
                 let mut length = 0usize;
                 let mut line = String::new();
                 while reader.read_line(&mut line).map(|n| n > 0).unwrap_or(false) {
@@ -292,8 +308,9 @@ impl Webhook {
                     .read_exact(&mut body)
                     .ok()
                     .and_then(|_| serde_json::from_slice(&body).ok());
-                if let Some(json) = json {
-                    let _ = tx.send((Instant::now(), json));
+                if let Some(body) = json {
+                    let at = Instant::now();
+                    let _ = tx.send(Notification { at, path, body });
                 }
                 let _ = stream.write_all(
                     b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
@@ -306,17 +323,18 @@ impl Webhook {
         }
     }
 
-    /// Waits for a notification for which `wanted` holds.
+    /// Waits for a notification for which `wanted` holds; the others are
+    /// dropped.
     pub fn wait(
         &self,
         timeout: Duration,
-        wanted: impl Fn(&serde_json::Value) -> bool,
-    ) -> Option<(Instant, serde_json::Value)> {
+        wanted: impl Fn(&Notification) -> bool,
+    ) -> Option<Notification> {
         let deadline = Instant::now() + timeout;
         loop {
             let left = deadline.checked_duration_since(Instant::now())?;
             match self.notifications.recv_timeout(left) {
-                Ok((at, json)) if wanted(&json) => return Some((at, json)),
+                Ok(n) if wanted(&n) => return Some(n),
                 Ok(_) => continue,
                 Err(_) => return None,
             }
