@@ -152,7 +152,10 @@ pub fn init_logging(log: &config::LogConfig) {
     use tracing_subscriber::filter::LevelFilter;
     // The level was validated in config.rs; a plain level filter needs no
     // regex engine, which keeps the binary small.
-    let filter = log.level.parse::<LevelFilter>().unwrap_or(LevelFilter::INFO);
+    let filter = log
+        .level
+        .parse::<LevelFilter>()
+        .unwrap_or(LevelFilter::INFO);
     let builder = tracing_subscriber::fmt()
         .with_max_level(filter)
         .with_writer(std::io::stderr)
