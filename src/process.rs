@@ -17,13 +17,11 @@ impl ProcessStats {
     /// then absent rather than zero.
     pub fn read() -> Option<ProcessStats> {
         let stat = parse_stat(&fs::read_to_string("/proc/self/stat").ok()?)?;
-        let ticks = clock_ticks();
-        let boot = boot_time()?;
         Some(ProcessStats {
-            cpu_seconds: stat.cpu_ticks() as f64 / ticks,
+            cpu_seconds: stat.cpu_ticks() as f64 / clock_ticks(),
             resident_memory_bytes: stat.rss_pages * page_size(),
             virtual_memory_bytes: stat.vsize,
-            start_time_seconds: boot + stat.start_ticks as f64 / ticks,
+            start_time_seconds: stat.start_time_seconds()?,
             open_fds: fs::read_dir("/proc/self/fd")
                 .map(|d| d.count() as u64)
                 .unwrap_or(0),
@@ -52,6 +50,19 @@ impl Stat {
     pub fn cpu_ticks(&self) -> u64 {
         self.utime.saturating_add(self.stime)
     }
+
+    /// Unix start time from the start in ticks after boot. The boot moment
+    /// is taken as now minus CLOCK_BOOTTIME (the clock the start is counted
+    /// on), which is exact to the tick; /proc/stat's `btime` is cut to whole
+    /// seconds and is only the fallback.
+    pub fn start_time_seconds(&self) -> Option<f64> {
+        let since_boot = self.start_ticks as f64 / clock_ticks();
+        let boot = match clock_seconds(libc::CLOCK_BOOTTIME) {
+            Some(boottime) => crate::sampler::unix_now() - boottime,
+            None => crate::probe::host::boot_time(std::path::Path::new("/"))?,
+        };
+        Some(boot + since_boot)
+    }
 }
 
 pub(crate) fn parse_stat(stat: &str) -> Option<Stat> {
@@ -67,16 +78,6 @@ pub(crate) fn parse_stat(stat: &str) -> Option<Stat> {
         vsize: field(23)?,
         rss_pages: field(24)?,
     })
-}
-
-pub(crate) fn boot_time() -> Option<f64> {
-    let stat = fs::read_to_string("/proc/stat").ok()?;
-    stat.lines()
-        .find_map(|l| l.strip_prefix("btime "))?
-        .trim()
-        .parse::<u64>()
-        .ok()
-        .map(|v| v as f64)
 }
 
 pub(crate) fn clock_ticks() -> f64 {

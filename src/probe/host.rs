@@ -225,7 +225,8 @@ fn os_version(root: &Path) -> String {
         .unwrap_or_default()
 }
 
-fn boot_time(root: &Path) -> Option<f64> {
+/// From `btime` in `<root>/proc/stat`, whole seconds.
+pub(crate) fn boot_time(root: &Path) -> Option<f64> {
     let stat = fs::read_to_string(root.join("proc/stat")).ok()?;
     stat.lines()
         .find_map(|l| l.strip_prefix("btime "))

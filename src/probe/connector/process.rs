@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 
 use crate::probe::{Failure, Reason};
-use crate::process::{Stat, clock_ticks, page_size, parse_stat};
+use crate::process::{clock_ticks, page_size, parse_stat};
 
 /// The connector process as seen this round.
 #[derive(Clone, Debug, PartialEq)]
@@ -129,7 +129,7 @@ impl ProcessSource {
         }
         let start_time_seconds = match known {
             Some(k) if k.pid == pid && k.start_ticks == stat.start_ticks => k.start_time_seconds,
-            _ => start_time(&stat)?,
+            _ => stat.start_time_seconds()?,
         };
         Some(Found {
             pid,
@@ -158,18 +158,6 @@ impl ProcessSource {
             self.matcher.matches(Path::new(exe))
         })
     }
-}
-
-/// Unix start time from the start in ticks after boot. The boot moment is
-/// taken as now minus CLOCK_BOOTTIME (the clock the start is counted on),
-/// which is exact to the tick; /proc/stat's `btime` is cut to whole seconds.
-fn start_time(stat: &Stat) -> Option<f64> {
-    let since_boot = stat.start_ticks as f64 / clock_ticks();
-    let boot = match crate::process::clock_seconds(libc::CLOCK_BOOTTIME) {
-        Some(boottime) => crate::sampler::unix_now() - boottime,
-        None => crate::process::boot_time()?,
-    };
-    Some(boot + since_boot)
 }
 
 #[cfg(test)]
