@@ -55,6 +55,36 @@ impl Process {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
+    /// Writes `config` into `dir`, starts `program` on a free loopback port
+    /// with its storage below `dir`, and waits for `/-/ready`. In `flags`, a
+    /// flag ending in `=` is passed as is, any other gets the storage path.
+    fn serve(
+        name: &'static str,
+        program: &str,
+        dir: &tempfile::TempDir,
+        config: &str,
+        flags: &[&str],
+    ) -> (Process, SocketAddr) {
+        let config_path = dir.path().join(format!("{name}.yml"));
+        std::fs::write(&config_path, config).unwrap();
+        let addr: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+        let mut args = vec![
+            format!("--config.file={}", config_path.display()),
+            format!("--web.listen-address={addr}"),
+        ];
+        for flag in flags {
+            args.push(if flag.ends_with('=') {
+                (*flag).to_owned()
+            } else {
+                format!("{flag}={}", dir.path().join("data").display())
+            });
+        }
+        let mut process =
+            Process::spawn(name, program, &args, dir.path().join(format!("{name}.log")));
+        process.wait_ready(addr, "/-/ready");
+        (process, addr)
+    }
+
     fn wait_ready(&mut self, addr: SocketAddr, path: &str) {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
@@ -125,21 +155,13 @@ impl Prometheus {
             },
             t = setup.target,
         );
-        let config_path = dir.path().join("prometheus.yml");
-        std::fs::write(&config_path, config).unwrap();
-        let addr: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
-        let args = vec![
-            format!("--config.file={}", config_path.display()),
-            format!("--storage.tsdb.path={}", dir.path().join("data").display()),
-            format!("--web.listen-address={addr}"),
-        ];
-        let mut process = Process::spawn(
+        let (process, addr) = Process::serve(
             "prometheus",
             "prometheus",
-            &args,
-            dir.path().join("prometheus.log"),
+            &dir,
+            &config,
+            &["--storage.tsdb.path"],
         );
-        process.wait_ready(addr, "/-/ready");
         Prometheus {
             process,
             addr,
@@ -228,22 +250,14 @@ impl Alertmanager {
     /// Starts Alertmanager with `config` (YAML), gossip off.
     pub fn start(config: &str) -> Alertmanager {
         let dir = tempfile::tempdir().unwrap();
-        let config_path = dir.path().join("alertmanager.yml");
-        std::fs::write(&config_path, config).unwrap();
-        let addr: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
-        let args = vec![
-            format!("--config.file={}", config_path.display()),
-            format!("--storage.path={}", dir.path().join("data").display()),
-            format!("--web.listen-address={addr}"),
-            "--cluster.listen-address=".to_owned(),
-        ];
-        let mut process = Process::spawn(
+        // An empty cluster address turns gossip off.
+        let (process, addr) = Process::serve(
             "alertmanager",
             "prometheus-alertmanager",
-            &args,
-            dir.path().join("alertmanager.log"),
+            &dir,
+            config,
+            &["--storage.path", "--cluster.listen-address="],
         );
-        process.wait_ready(addr, "/-/ready");
         Alertmanager {
             process,
             addr,
