@@ -129,6 +129,10 @@ pub struct Flags {
     #[arg(long = "host.include-link-local", env = env_name!("HOST_INCLUDE_LINK_LOCAL"), action = ArgAction::SetTrue, global = true)]
     pub host_include_link_local: bool,
 
+    /// Twingate network name (NAME in NAME.twingate.com): the controller whose view and clock are read.
+    #[arg(long = "twingate.network", env = env_name!("TWINGATE_NETWORK"), value_name = "NAME", global = true)]
+    pub twingate_network: Option<String>,
+
     /// Directory for state that must survive a restart (connector downtime, restarts); off unless set.
     #[arg(long = "storage.path", env = env_name!("STORAGE_PATH"), value_name = "DIR", global = true)]
     pub storage_path: Option<String>,

@@ -27,6 +27,7 @@ pub struct Config {
     pub stun: StunConfig,
     pub connector: ConnectorConfig,
     pub host: HostConfig,
+    pub twingate: TwingateConfig,
     pub storage_path: Option<PathBuf>,
     pub log: LogConfig,
 }
@@ -75,6 +76,21 @@ pub struct HostConfig {
     pub include_link_local: bool,
     pub interval: Duration,
     pub timeout: Duration,
+}
+
+/// The Twingate controller this connector belongs to.
+#[derive(Clone, Debug, Default)]
+pub struct TwingateConfig {
+    /// The network name, NAME in `NAME.twingate.com`.
+    pub network: Option<String>,
+}
+
+impl TwingateConfig {
+    /// The controller's own web address, when the network is known.
+    pub fn controller_url(&self) -> Option<crate::https::HttpsUrl> {
+        let network = self.network.as_deref()?;
+        crate::https::HttpsUrl::parse(&format!("https://{network}.twingate.com/")).ok()
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -266,6 +282,14 @@ impl Config {
                 interval: duration("host.interval", f.host_interval.as_deref(), "60s")?,
                 timeout: duration("host.timeout", f.host_timeout.as_deref(), "5s")?,
             },
+            twingate: TwingateConfig {
+                network: f
+                    .twingate_network
+                    .as_deref()
+                    .filter(|n| !n.is_empty())
+                    .map(network_name)
+                    .transpose()?,
+            },
             storage_path: f
                 .storage_path
                 .as_deref()
@@ -275,6 +299,25 @@ impl Config {
         };
         Ok(config)
     }
+}
+
+/// A Twingate network name is one DNS label: it becomes NAME.twingate.com.
+fn network_name(text: &str) -> Result<String, ConfigError> {
+    let name = text.trim().to_ascii_lowercase();
+    let valid = (1..=63).contains(&name.len())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !name.starts_with('-')
+        && !name.ends_with('-');
+    if !valid {
+        return Err(invalid(
+            "twingate.network",
+            text,
+            "expected the network name alone (NAME in NAME.twingate.com): letters, digits and -",
+        ));
+    }
+    Ok(name)
 }
 
 /// Parses `500ms`, `5s`, `2m`, `1h` (and combinations such as `1m30s`).
@@ -433,6 +476,8 @@ struct FileConfig {
     #[serde(default)]
     host: HostFile,
     #[serde(default)]
+    twingate: TwingateFile,
+    #[serde(default)]
     storage: StorageFile,
     #[serde(default)]
     log: LogFile,
@@ -497,6 +542,12 @@ struct HostFile {
     timeout: Option<String>,
     include_loopback: Option<bool>,
     include_link_local: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct TwingateFile {
+    network: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -568,6 +619,7 @@ fn read_file(path: &Path) -> Result<Flags, ConfigError> {
         host_timeout: file.host.timeout,
         host_include_loopback: file.host.include_loopback.unwrap_or(false),
         host_include_link_local: file.host.include_link_local.unwrap_or(false),
+        twingate_network: file.twingate.network,
         storage_path: file.storage.path,
         log_level: file.log.level,
         log_format: file.log.format,
@@ -608,6 +660,7 @@ fn merge(flag: Flags, file: Flags) -> Flags {
         host_timeout: flag.host_timeout.or(file.host_timeout),
         host_include_loopback: flag.host_include_loopback || file.host_include_loopback,
         host_include_link_local: flag.host_include_link_local || file.host_include_link_local,
+        twingate_network: flag.twingate_network.or(file.twingate_network),
         storage_path: flag.storage_path.or(file.storage_path),
         log_level: flag.log_level.or(file.log_level),
         log_format: flag.log_format.or(file.log_format),
@@ -650,6 +703,24 @@ mod tests {
         .unwrap();
         assert_eq!(c.connector.process, "");
         assert_eq!(c.connector.systemd_unit, "");
+    }
+
+    #[test]
+    fn network_names_become_controller_urls() {
+        let url = |n: &str| {
+            TwingateConfig {
+                network: Some(network_name(n).unwrap()),
+            }
+            .controller_url()
+            .unwrap()
+            .to_string()
+        };
+        assert_eq!(url("acme"), "https://acme.twingate.com/");
+        assert_eq!(url("Acme-2"), "https://acme-2.twingate.com/");
+        assert!(network_name("acme.twingate.com").is_err());
+        assert!(network_name("-acme").is_err());
+        assert!(network_name("a b").is_err());
+        assert!(TwingateConfig::default().controller_url().is_none());
     }
 
     #[test]

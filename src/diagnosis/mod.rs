@@ -184,6 +184,7 @@ pub fn reason_hint(kind: ProbeKind, reason: Reason) -> String {
             ProbeKind::Host => "the host facts were not readable: is /proc mounted?".to_owned(),
             _ => format!("nothing to query: name a server with --{kind}.server"),
         },
+        Reason::Tls => "the server's certificate was refused: a TLS-inspecting proxy on the path, an expired certificate, or a private CA that needs its CA file".to_owned(),
         Reason::Io => "a local error (socket or file): see the message and the exporter's permissions".to_owned(),
         Reason::Panic => "a bug in the exporter: please report it with this message".to_owned(),
     }
