@@ -364,7 +364,10 @@ fn a_name_nothing_ever_ran_under_is_not_down() {
     let said = format!("no process named {name} has run on this host");
     assert!(logs.contains(&said), "{logs}");
     let page = e.get("/").text();
-    assert!(page.contains(&said) && page.contains("never seen"), "{page}");
+    assert!(
+        page.contains(&said) && page.contains("never seen"),
+        "{page}"
+    );
     assert!(
         !storage.path().join("connector-state.json").exists(),
         "nothing seen, so no state to keep"
