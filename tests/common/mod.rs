@@ -8,6 +8,8 @@ pub mod connector;
 pub mod coturn;
 pub mod dashboards;
 pub mod exporter;
+pub mod fleet;
+pub mod fleet_server;
 pub mod http;
 pub mod metrics;
 pub mod netns;
