@@ -68,7 +68,8 @@ fn parse() -> anyhow::Result<Args> {
 #[tokio::main(flavor = "multi_thread", worker_threads = 1)]
 async fn main() -> anyhow::Result<()> {
     let args = parse()?;
-    let fleet = Fleet::new(args.seed, args.connectors, args.sites, unix_now());
+    let fleet =
+        Fleet::new(args.seed, args.connectors, args.sites, unix_now()).with_speed(args.speed);
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
         .with_context(|| format!("listening on {}", args.listen))?;
@@ -79,7 +80,7 @@ async fn main() -> anyhow::Result<()> {
             eprintln!("site {site}: {}", path.display());
         }
     }
-    let state = State::new(fleet, args.speed);
+    let state = State::new(fleet);
     for (i, fault) in args.faults {
         state.set_fault(i, Some(fault));
     }

@@ -129,6 +129,9 @@ pub struct Fleet {
     pub sites: usize,
     /// Unix time every simulated exporter started.
     pub start: f64,
+    /// Simulated seconds per real second for what connectors do (restarts, drift, address
+    /// changes), so hours of it fit in a short test; probe rounds and timestamps stay real.
+    pub speed: f64,
     config: Arc<Config>,
 }
 
@@ -141,8 +144,23 @@ impl Fleet {
             hosts,
             sites,
             start,
+            speed: 1.0,
             config: Arc::new(default_config()),
         }
+    }
+
+    pub fn with_speed(mut self, speed: f64) -> Fleet {
+        self.speed = speed.max(f64::MIN_POSITIVE);
+        self
+    }
+
+    /// Real time to the connectors' own (sped-up) time, and back.
+    fn fast(&self, t: f64) -> f64 {
+        self.start + (t - self.start) * self.speed
+    }
+
+    fn real(&self, t: f64) -> f64 {
+        self.start + (t - self.start) / self.speed
     }
 
     pub fn instance(&self, i: usize) -> String {
@@ -226,7 +244,7 @@ impl Fleet {
             Clock::Good { base } => Some(base),
             Clock::Drifting { sign } => {
                 let period = 3.0 * 3600.0;
-                Some(sign * 8.0 * ((at - self.start) / period + h.phase).fract())
+                Some(sign * 8.0 * ((self.fast(at) - self.start) / period + h.phase).fract())
             }
             Clock::Unreachable => None,
         };
@@ -272,7 +290,7 @@ impl Fleet {
     fn public_ip(&self, h: &Host, at: f64) -> (IpAddr, u64) {
         let (epoch, changes) = match h.ip_change_period {
             Some(p) => {
-                let e = ((at - self.start) / p + h.phase).floor() as u64;
+                let e = ((self.fast(at) - self.start) / p + h.phase).floor() as u64;
                 (e, e - h.phase.floor() as u64)
             }
             None => (0, 0),
@@ -343,7 +361,8 @@ impl Fleet {
         })
     }
 
-    fn connector(&self, h: &Host, at: f64) -> Report {
+    fn connector(&self, h: &Host, real_at: f64) -> Report {
+        let at = self.fast(real_at);
         let elapsed = at - self.start;
         let first_start = self.start - 3600.0 * (1.0 + 24.0 * h.phase);
         // (up, since, restarts, current process start)
@@ -376,7 +395,8 @@ impl Fleet {
                 }
             }
         };
-        let since_change = (at - since).max(0.0);
+        let since = self.real(since);
+        let since_change = (real_at - since).max(0.0);
         let verdict = |source| SourceVerdict {
             source,
             up,

@@ -51,23 +51,15 @@ pub fn unix_now() -> f64 {
 
 pub struct State {
     pub fleet: Fleet,
-    /// Simulated seconds per real second, so hours of restarts and drift fit in minutes.
-    pub speed: f64,
     faults: Mutex<HashMap<usize, Fault>>,
 }
 
 impl State {
-    pub fn new(fleet: Fleet, speed: f64) -> Arc<State> {
+    pub fn new(fleet: Fleet) -> Arc<State> {
         Arc::new(State {
             fleet,
-            speed,
             faults: Mutex::new(HashMap::new()),
         })
-    }
-
-    /// Simulated time now.
-    pub fn now(&self) -> f64 {
-        self.fleet.start + (unix_now() - self.fleet.start) * self.speed
     }
 
     pub fn set_fault(&self, i: usize, fault: Option<Fault>) {
@@ -97,7 +89,7 @@ impl State {
         if self.fault(i) == Some(Fault::Error) {
             return plain(StatusCode::INTERNAL_SERVER_ERROR, "simulated failure\n");
         }
-        let exposition = self.fleet.render(i, self.now());
+        let exposition = self.fleet.render(i, unix_now());
         let openmetrics = accepts(req, header::ACCEPT, "application/openmetrics-text");
         let gzip = accepts(req, header::ACCEPT_ENCODING, "gzip");
         let (body, content_type) = match (openmetrics, gzip) {
@@ -206,7 +198,7 @@ pub struct FleetServer {
 }
 
 impl FleetServer {
-    pub fn start(fleet: Fleet, speed: f64) -> FleetServer {
+    pub fn start(fleet: Fleet) -> FleetServer {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .enable_all()
@@ -216,7 +208,7 @@ impl FleetServer {
             .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
             .expect("bind loopback");
         let addr = listener.local_addr().expect("local address");
-        let state = State::new(fleet, speed);
+        let state = State::new(fleet);
         runtime.spawn(serve(listener, Arc::clone(&state)));
         FleetServer {
             addr,
