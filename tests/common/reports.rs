@@ -77,6 +77,7 @@ pub fn connector(up: bool, restarts: u64) -> Report {
             failure: None,
             read_error: false,
         }],
+        traffic: None,
     })
 }
 
