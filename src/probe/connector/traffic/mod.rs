@@ -75,6 +75,9 @@ pub struct TrafficReport {
     pub missing_families: bool,
     /// What on the page was unusable this round.
     pub failures: Vec<Failure>,
+    /// `--connector.traffic-min-bytes`: less than this is too little to
+    /// judge by, for the window and since the start alike.
+    pub min_bytes: f64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -156,6 +159,7 @@ impl TrafficTracker {
             since_start: None,
             missing_families: false,
             failures: Vec::new(),
+            min_bytes: self.min_bytes,
         };
         if let Some(page) = page {
             self.read(page, uptime, now, &mut report);
