@@ -128,7 +128,11 @@ fn a_simulated_fleet_stays_within_the_budget() {
     );
     assert!(largest + PER_TARGET <= CEILING);
     // The simulated fleet shows every family, so the check above covers them all.
-    let unseen: Vec<_> = golden.keys().filter(|f| !seen.contains_key(*f)).collect();
+    let unseen: Vec<_> = golden
+        .iter()
+        .filter(|(f, max)| **max > 0 && !seen.contains_key(*f))
+        .map(|(f, _)| f)
+        .collect();
     assert!(
         unseen.is_empty(),
         "the fleet simulator never shows {unseen:?}"

@@ -310,8 +310,8 @@ impl Fleet {
             .iter()
             .enumerate()
             .map(|(k, s)| {
-                let lost =
-                    h.stun_blocked || (h.stun_flaky && k == 1 && (round + h.index as u64) % 4 == 0);
+                let lost = h.stun_blocked
+                    || (h.stun_flaky && k == 1 && (round + h.index as u64).is_multiple_of(4));
                 // A symmetric NAT gives each destination its own port.
                 let port = 40_000
                     + (h.index % 20_000) as u16
@@ -420,6 +420,8 @@ impl Fleet {
                 cpu_seconds: 0.02 * since_change,
             }),
             sources: vec![verdict(Source::Process), verdict(Source::Systemd)],
+            // Only with --connector.metrics-url, which is not a default.
+            traffic: None,
         })
     }
 
@@ -434,7 +436,7 @@ impl Fleet {
                 (i as u8).max(1),
             )),
         }];
-        if i % 3 == 0 {
+        if i.is_multiple_of(3) {
             private_ips.push(InterfaceAddress {
                 interface: "eth0".to_owned(),
                 address: IpAddr::V6(Ipv6Addr::new(
@@ -458,13 +460,13 @@ impl Fleet {
         Report::Host(HostReport {
             hostname: h.hostname.clone(),
             container: h.container,
-            os_version: if i % 4 == 0 {
+            os_version: if i.is_multiple_of(4) {
                 "Ubuntu 22.04.4 LTS"
             } else {
                 "Debian GNU/Linux 12 (bookworm)"
             }
             .to_owned(),
-            kernel_version: if i % 4 == 0 {
+            kernel_version: if i.is_multiple_of(4) {
                 "5.15.0-105-generic"
             } else {
                 "6.1.0-18-amd64"
