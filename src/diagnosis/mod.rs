@@ -9,7 +9,7 @@ mod stun;
 
 use serde::Serialize;
 
-pub use stun::behaviour_text;
+pub use stun::{NOT_CLASSIFIED, behaviour_text};
 
 use crate::probe::{ProbeKind, Reason, Report};
 use crate::sampler::{ProbeStatus, Snapshot};

@@ -171,7 +171,8 @@ impl Report {
         match self {
             Report::Clock(r) => r.shortfall(),
             Report::Stun(r) => r.shortfall(),
-            Report::Connector(_) | Report::Host(_) => None,
+            Report::Connector(r) => r.shortfall(),
+            Report::Host(_) => None,
         }
     }
 }
