@@ -7,7 +7,9 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
+use common::check::check;
 use common::connector::{ConnectorMetrics, Mode};
+use common::coturn::Coturn;
 use common::exporter::Exporter;
 use common::metrics::Metrics;
 
@@ -269,4 +271,56 @@ fn a_connector_older_than_1_80_is_said_once() {
         1,
         "said once, not every round:\n{logs}"
     );
+}
+
+/// STUN (coturn on loopback: no NAT, so peer-to-peer possible) against a
+/// connector whose bytes go 2 % direct: the contradiction, in `check` (one
+/// round: the share since the connector started) and on the served `/`
+/// and `/api/v1/status` (the window).
+#[test]
+fn possible_but_relayed_is_said_by_check_the_page_and_the_api() {
+    let coturn = Coturn::start_loopback();
+    let stun = format!("--stun.server={}", coturn.primary);
+    let endpoint = ConnectorMetrics::start(7200.0);
+    // Since its start: 2 MiB direct of 100 MiB.
+    endpoint.set_counters([MIB, 49.0 * MIB, MIB, 49.0 * MIB]);
+    let run = check(&[
+        "--connector.process=",
+        &endpoint.flag(),
+        &stun,
+        "--stun.timeout=3s",
+    ]);
+    assert_eq!(run.code, 0, "a warning, not a problem: {run}");
+    assert!(
+        run.stdout.contains(
+            "peer-to-peer possible (STUN), but 2 % of traffic was direct since the connector started 2 h ago"
+        ),
+        "{run}"
+    );
+    assert!(
+        run.stdout
+            .contains("hint: check that outbound UDP to the peers is allowed"),
+        "{run}"
+    );
+
+    endpoint.set_traffic(4.0 * MIB, 0.02);
+    let mut args = flags(&endpoint, "5s");
+    args.extend([stun, "--stun.interval=1s".to_owned()]);
+    let e = start(&args);
+    e.wait_for(WAIT, |m| {
+        m.get("connector_p2p_possible", &[]) == Some(1.0) && ratio(m).is_some()
+    });
+    let json: serde_json::Value = serde_json::from_str(&e.get("/api/v1/status").text()).unwrap();
+    let lines = json["sections"][0]["lines"].as_array().unwrap();
+    let traffic = lines.iter().find(|l| l["check"] == "traffic").unwrap();
+    assert_eq!(traffic["verdict"], "warning", "{traffic}");
+    let value = traffic["value"].as_str().unwrap();
+    assert!(
+        value
+            .starts_with("peer-to-peer possible (STUN), but 2 % of traffic was direct in the last"),
+        "{value}"
+    );
+    let page = e.get("/").text();
+    assert!(page.contains("data-check=\"traffic\" data-verdict=\"warning\""));
+    assert!(page.contains("<dt>Direct traffic</dt><dd>2 % ("), "{page}");
 }

@@ -75,6 +75,9 @@ pub struct TrafficReport {
     pub missing_families: bool,
     /// What on the page was unusable this round.
     pub failures: Vec<Failure>,
+    /// `--connector.traffic-min-bytes`: less than this is too little to
+    /// judge by, for the window and since the start alike.
+    pub min_bytes: f64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -156,6 +159,7 @@ impl TrafficTracker {
             since_start: None,
             missing_families: false,
             failures: Vec::new(),
+            min_bytes: self.min_bytes,
         };
         if let Some(page) = page {
             self.read(page, uptime, now, &mut report);
@@ -314,6 +318,16 @@ impl TrafficTracker {
                 format!("{name}: {bad} values are not byte counts (NaN, infinite or negative); those transports are left as they were"),
             ));
         }
+        if seen {
+            // A family the connector serves has counted its direct and
+            // relayed bytes even before the first one: 0 is known, and a
+            // "0 % direct" alert needs the series to exist.
+            for slot in [DIRECT_SLOT, RELAY_SLOT] {
+                if !self.counters.contains_key(&(direction, slot)) {
+                    sums.by_slot.entry(slot).or_insert(0.0);
+                }
+            }
+        }
         seen.then_some(sums)
     }
 
@@ -348,5 +362,6 @@ impl TrafficTracker {
 }
 
 const DIRECT_SLOT: usize = 0;
+const RELAY_SLOT: usize = 1;
 /// `other` has no entry in `transports`.
 const OTHER_SLOT: usize = usize::MAX;
