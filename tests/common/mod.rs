@@ -12,6 +12,7 @@ pub mod exporter;
 pub mod fleet;
 pub mod fleet_server;
 pub mod http;
+pub mod https_date;
 pub mod metrics;
 pub mod netns;
 pub mod ntp;
