@@ -15,7 +15,7 @@ use connector_exporter::cli::Flags;
 use connector_exporter::config::Config;
 use connector_exporter::metrics::Exposition;
 use connector_exporter::probe::clock::{
-    ClockReport, ClockSample, ClockServer, KernelClock, median,
+    ClockReport, ClockSample, ClockServer, KernelClock, Protocol, SampleDetail, select,
 };
 use connector_exporter::probe::connector::{
     ConnectorProcess, ConnectorReport, ConnectorState, Source, SourceVerdict,
@@ -257,28 +257,38 @@ impl Fleet {
             .enumerate()
             .map(|(k, s)| ClockServer {
                 server: s.to_string(),
+                protocol: Protocol::Ntp,
                 outcome: match offset {
-                    Some(o) => Ok(ClockSample {
-                        address: SocketAddr::new(
-                            IpAddr::V4(Ipv4Addr::new(192, 0, 2, 10 + k as u8)),
-                            123,
-                        ),
-                        offset_seconds: o + 0.004
-                            * (unit(self.seed, h.index, 10 + k as u64, round) - 0.5),
-                        rtt_seconds: 0.005 + 0.03 * unit(self.seed, h.index, 20 + k as u64, round),
-                        stratum: 1 + k as u8 % 2,
-                        root_distance_seconds: 0.01 + 0.02 * k as f64,
-                    }),
+                    Some(o) => {
+                        let rtt = 0.005 + 0.03 * unit(self.seed, h.index, 20 + k as u64, round);
+                        let root_distance = 0.01 + 0.02 * k as f64 + rtt / 2.0;
+                        Ok(ClockSample {
+                            address: SocketAddr::new(
+                                IpAddr::V4(Ipv4Addr::new(192, 0, 2, 10 + k as u8)),
+                                123,
+                            ),
+                            offset_seconds: o + 0.004
+                                * (unit(self.seed, h.index, 10 + k as u64, round) - 0.5),
+                            rtt_seconds: rtt,
+                            uncertainty_seconds: root_distance,
+                            detail: SampleDetail::Ntp {
+                                stratum: 1 + k as u8 % 2,
+                                root_distance_seconds: root_distance,
+                            },
+                        })
+                    }
                     None => Err(Failure::new(Reason::Timeout, "no reply within 10s")),
                 },
             })
             .collect();
-        let offsets = servers
-            .iter()
-            .filter_map(|s| s.outcome.as_ref().ok().map(|x| x.offset_seconds))
-            .collect();
+        // The exporter's own selection: the median server and its error bar.
+        let selected = select(&servers);
         Report::Clock(ClockReport {
-            offset_seconds: median(offsets),
+            offset_seconds: selected.as_ref().map(|s| s.offset_seconds),
+            offset_uncertainty_seconds: selected.as_ref().map(|s| s.uncertainty_seconds),
+            source: selected.as_ref().map(|s| s.protocol),
+            // Only with --twingate.network, which is not a default.
+            controller: None,
             servers,
             kernel: Some(KernelClock {
                 synchronized: h.kernel_synchronized,
