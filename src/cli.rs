@@ -115,6 +115,12 @@ pub struct Flags {
     /// Hard limit for one connector round [default: 3s].
     #[arg(long = "connector.timeout", env = env_name!("CONNECTOR_TIMEOUT"), value_name = "DURATION", global = true)]
     pub connector_timeout: Option<String>,
+    /// How far back connector_traffic_direct_ratio looks [default: 15m].
+    #[arg(long = "connector.traffic-window", env = env_name!("CONNECTOR_TRAFFIC_WINDOW"), value_name = "DURATION", global = true)]
+    pub connector_traffic_window: Option<String>,
+    /// Fewest bytes in the window for a direct ratio; below it the ratio is absent, so an idle connector is not "all relayed" [default: 1MiB].
+    #[arg(long = "connector.traffic-min-bytes", env = env_name!("CONNECTOR_TRAFFIC_MIN_BYTES"), value_name = "BYTES", global = true)]
+    pub connector_traffic_min_bytes: Option<String>,
 
     /// Time between host rounds [default: 60s].
     #[arg(long = "host.interval", env = env_name!("HOST_INTERVAL"), value_name = "DURATION", global = true)]
@@ -128,6 +134,10 @@ pub struct Flags {
     /// Also report link-local addresses (169.254.0.0/16, fe80::/10).
     #[arg(long = "host.include-link-local", env = env_name!("HOST_INCLUDE_LINK_LOCAL"), action = ArgAction::SetTrue, global = true)]
     pub host_include_link_local: bool,
+
+    /// Twingate network name (NAME in NAME.twingate.com): the controller whose view and clock are read.
+    #[arg(long = "twingate.network", env = env_name!("TWINGATE_NETWORK"), value_name = "NAME", global = true)]
+    pub twingate_network: Option<String>,
 
     /// Directory for state that must survive a restart (connector downtime, restarts); off unless set.
     #[arg(long = "storage.path", env = env_name!("STORAGE_PATH"), value_name = "DIR", global = true)]

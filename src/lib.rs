@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnosis;
 pub mod healthcheck;
+pub mod https;
 pub mod human;
 pub mod metrics;
 pub mod probe;

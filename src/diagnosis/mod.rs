@@ -6,10 +6,14 @@ mod clock;
 mod connector;
 mod host;
 mod stun;
+mod traffic;
 
 use serde::Serialize;
 
-pub use stun::behaviour_text;
+pub use stun::{NOT_CLASSIFIED, behaviour_text};
+pub use traffic::{
+    DIRECT_HINT, DIRECT_RATIO_LOW, OLD_CONNECTOR_HINT, RELAYED_HINT, direct_share_text,
+};
 
 use crate::probe::{ProbeKind, Reason, Report};
 use crate::sampler::{ProbeStatus, Snapshot};
@@ -114,7 +118,13 @@ pub fn diagnose(snapshot: &Snapshot) -> Diagnosis {
             let lines = match snapshot.probe(probe) {
                 // Only configured probes are in the snapshot.
                 None => vec![Line::ok("probe", "probe", "disabled".to_owned())],
-                Some(status) => probe_lines(status, snapshot.clock_tolerance_seconds),
+                Some(status) => {
+                    let mut lines = probe_lines(status, snapshot.clock_tolerance_seconds);
+                    if probe == ProbeKind::Connector {
+                        lines.extend(traffic_lines(snapshot));
+                    }
+                    lines
+                }
             };
             Section {
                 probe,
@@ -132,6 +142,23 @@ pub fn diagnose(snapshot: &Snapshot) -> Diagnosis {
             .unwrap_or(Verdict::Ok),
         sections,
     }
+}
+
+/// The connector's traffic judged against STUN's verdict, which lives in
+/// another probe's report.
+fn traffic_lines(snapshot: &Snapshot) -> Vec<Line> {
+    let report = |kind| snapshot.probe(kind).and_then(|s| s.report.as_deref());
+    let Some(Report::Connector(c)) = report(ProbeKind::Connector) else {
+        return Vec::new();
+    };
+    let Some(t) = &c.traffic else {
+        return Vec::new();
+    };
+    let p2p = match report(ProbeKind::Stun) {
+        Some(Report::Stun(s)) => s.p2p_possible,
+        _ => None,
+    };
+    traffic::traffic(t, p2p)
 }
 
 fn worst(lines: &[Line]) -> Verdict {
@@ -184,6 +211,7 @@ pub fn reason_hint(kind: ProbeKind, reason: Reason) -> String {
             ProbeKind::Host => "the host facts were not readable: is /proc mounted?".to_owned(),
             _ => format!("nothing to query: name a server with --{kind}.server"),
         },
+        Reason::Tls => "the server's certificate was refused: a TLS-inspecting proxy on the path, an expired certificate, or a private CA that needs its CA file".to_owned(),
         Reason::Io => "a local error (socket or file): see the message and the exporter's permissions".to_owned(),
         Reason::Panic => "a bug in the exporter: please report it with this message".to_owned(),
     }

@@ -3,6 +3,7 @@
 use super::{Family, bool_value, none};
 use crate::probe::clock::ClockReport;
 use crate::probe::connector::ConnectorReport;
+use crate::probe::connector::traffic::TrafficReport;
 use crate::probe::host::HostReport;
 use crate::probe::stun::StunReport;
 
@@ -117,9 +118,9 @@ pub(super) fn stun(r: &StunReport) -> Vec<Family> {
         ),
         Family::gauge(
             "connector_p2p_possible",
-            "Whether STUN works and the NAT mapping is endpoint-independent (or there is no NAT), so peers can connect directly",
+            "Whether STUN works and the NAT mapping is endpoint-independent (or there is no NAT), so peers can connect directly; absent while the mapping is unknown",
         )
-        .with(none(), bool_value(r.p2p_possible)),
+        .with_opt(none(), r.p2p_possible.map(bool_value)),
         public,
         Family::counter(
             "connector_public_ip_changes",
@@ -141,29 +142,31 @@ pub(super) fn connector(r: &ConnectorReport) -> Vec<Family> {
         );
     }
     let process = r.process.as_ref();
-    vec![
+    // A connector no source has ever seen has no state to claim: absent.
+    let state = r.state.as_ref();
+    let mut out = vec![
         Family::gauge("connector_up", "Whether the connector is running")
-            .with(none(), bool_value(r.up)),
+            .with_opt(none(), state.map(|s| bool_value(s.up))),
         Family::gauge(
             "connector_state_change_timestamp_seconds",
             "Unix time when connector_up last changed",
         )
-        .with(none(), r.state_change_timestamp_seconds),
+        .with_opt(none(), state.map(|s| s.state_change_timestamp_seconds)),
         Family::gauge(
             "connector_uptime_seconds",
             "Time the connector has been up since its last start; 0 while down",
         )
-        .with(none(), r.uptime_seconds),
+        .with_opt(none(), state.map(|s| s.uptime_seconds)),
         Family::gauge(
             "connector_downtime_seconds",
             "Time the connector has been down; 0 while up",
         )
-        .with(none(), r.downtime_seconds),
+        .with_opt(none(), state.map(|s| s.downtime_seconds)),
         Family::counter(
             "connector_restarts",
             "Starts of the connector seen after the first",
         )
-        .with(none(), r.restarts as f64),
+        .with_opt(none(), state.map(|s| s.restarts as f64)),
         Family::gauge(
             "connector_process_start_time_seconds",
             "Unix start time of the connector process",
@@ -180,6 +183,34 @@ pub(super) fn connector(r: &ConnectorReport) -> Vec<Family> {
         )
         .with_opt(none(), process.map(|p| p.cpu_seconds)),
         source,
+    ];
+    if let Some(t) = &r.traffic {
+        out.extend(traffic(t));
+    }
+    out
+}
+
+fn traffic(t: &TrafficReport) -> Vec<Family> {
+    let mut bytes = Family::counter(
+        "connector_traffic_bytes",
+        "Bytes the connector moved, from its own counters, carried over its restarts; transport is direct (peer-to-peer), relay, up to 5 more values the connector names, or other",
+    );
+    for s in &t.series {
+        bytes = bytes.with(
+            vec![
+                ("direction", s.direction.as_str().to_owned()),
+                ("transport", s.transport.clone()),
+            ],
+            s.bytes_total,
+        );
+    }
+    vec![
+        bytes,
+        Family::gauge(
+            "connector_traffic_direct_ratio",
+            "Share of the connector's bytes (both directions) that went peer-to-peer over the traffic window; absent when too little moved",
+        )
+        .with_opt(none(), t.direct_ratio),
     ]
 }
 

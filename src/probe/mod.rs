@@ -79,6 +79,8 @@ pub enum Reason {
     ErrorResponse,
     /// The thing looked for does not exist (process, unit, file).
     NotFound,
+    /// A TLS peer whose certificate or handshake was refused.
+    Tls,
     /// A local I/O error (socket, file).
     Io,
     /// The probe code panicked; a bug, reported rather than fatal.
@@ -97,6 +99,7 @@ impl Reason {
             Reason::Unsynchronized => "unsynchronized",
             Reason::ErrorResponse => "error_response",
             Reason::NotFound => "not_found",
+            Reason::Tls => "tls",
             Reason::Io => "io",
             Reason::Panic => "panic",
         }
@@ -168,7 +171,8 @@ impl Report {
         match self {
             Report::Clock(r) => r.shortfall(),
             Report::Stun(r) => r.shortfall(),
-            Report::Connector(_) | Report::Host(_) => None,
+            Report::Connector(r) => r.shortfall(),
+            Report::Host(_) => None,
         }
     }
 }

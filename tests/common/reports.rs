@@ -4,7 +4,12 @@
 use std::net::SocketAddr;
 
 use connector_exporter::probe::clock::{ClockReport, ClockSample, ClockServer, KernelClock};
-use connector_exporter::probe::connector::{ConnectorReport, Source, SourceVerdict};
+use connector_exporter::probe::connector::traffic::{
+    Direction, Share, TrafficReport, TrafficSeries,
+};
+use connector_exporter::probe::connector::{
+    ConnectorReport, ConnectorState, Source, SourceVerdict,
+};
 use connector_exporter::probe::host::{Container, HostReport, InterfaceAddress};
 use connector_exporter::probe::stun::{NatBehaviour, StunBinding, StunReport, StunServer};
 use connector_exporter::probe::{Failure, Reason, Report};
@@ -52,11 +57,7 @@ pub fn stun(answered: bool, mapping: NatBehaviour) -> Report {
         }],
         mapping,
         filtering: mapping,
-        p2p_possible: answered
-            && matches!(
-                mapping,
-                NatBehaviour::EndpointIndependent | NatBehaviour::None
-            ),
+        p2p_possible: connector_exporter::probe::stun::behaviour::p2p_possible(answered, mapping),
         public_address: answered.then_some(mapped),
         public_ip_changes: 0,
     })
@@ -64,11 +65,14 @@ pub fn stun(answered: bool, mapping: NatBehaviour) -> Report {
 
 pub fn connector(up: bool, restarts: u64) -> Report {
     Report::Connector(ConnectorReport {
-        up,
-        state_change_timestamp_seconds: 1_700_000_000.0,
-        uptime_seconds: if up { 11_520.0 } else { 0.0 },
-        downtime_seconds: if up { 0.0 } else { 300.0 },
-        restarts,
+        state: Some(ConnectorState {
+            up,
+            state_change_timestamp_seconds: 1_700_000_000.0,
+            uptime_seconds: if up { 11_520.0 } else { 0.0 },
+            downtime_seconds: if up { 0.0 } else { 300.0 },
+            restarts,
+        }),
+        never_seen: None,
         process: None,
         sources: vec![SourceVerdict {
             source: Source::Process,
@@ -76,6 +80,7 @@ pub fn connector(up: bool, restarts: u64) -> Report {
             failure: None,
             read_error: false,
         }],
+        traffic: None,
     })
 }
 
@@ -91,4 +96,46 @@ pub fn host(hostname: &str) -> Report {
             address: "10.0.0.5".parse().unwrap(),
         }],
     })
+}
+
+/// A running connector whose page moved `total_bytes` in the last
+/// `window_seconds`, a `direct_share` of it peer-to-peer; `None`: a page
+/// without the byte counters (a connector older than 1.80).
+pub fn connector_traffic(traffic: Option<(f64, f64, f64)>) -> Report {
+    let Report::Connector(mut report) = connector(true, 0) else {
+        unreachable!()
+    };
+    let min_bytes = 1024.0 * 1024.0;
+    report.traffic = Some(match traffic {
+        None => TrafficReport {
+            series: Vec::new(),
+            window: None,
+            direct_ratio: None,
+            since_start: None,
+            missing_families: true,
+            failures: Vec::new(),
+            min_bytes,
+        },
+        Some((window_seconds, total_bytes, direct_share)) => {
+            let window = Share {
+                seconds: Some(window_seconds),
+                direct_bytes: total_bytes * direct_share,
+                total_bytes,
+            };
+            TrafficReport {
+                series: vec![TrafficSeries {
+                    direction: Direction::Inbound,
+                    transport: "direct".to_owned(),
+                    bytes_total: window.direct_bytes,
+                }],
+                window: Some(window),
+                direct_ratio: (total_bytes >= min_bytes).then_some(direct_share),
+                since_start: Some(window),
+                missing_families: false,
+                failures: Vec::new(),
+                min_bytes,
+            }
+        }
+    });
+    Report::Connector(report)
 }

@@ -10,6 +10,7 @@ pub mod state;
 pub mod systemd;
 pub mod text_format;
 pub mod tracker;
+pub mod traffic;
 
 use std::path::Path;
 use std::sync::{Mutex, PoisonError};
@@ -19,10 +20,13 @@ use futures_util::future::BoxFuture;
 
 use self::metrics_source::{FetchError, MetricsSource};
 use self::process::ProcessSource;
-pub use self::report::{ConnectorProcess, ConnectorReport, Source, SourceVerdict, decide};
+pub use self::report::{
+    ConnectorProcess, ConnectorReport, ConnectorState, Source, SourceVerdict, decide,
+};
 use self::state::StateStore;
 use self::systemd::{Reading, SystemdSource, UnitVerdict};
 use self::tracker::{Observation, TrackedState, Tracker};
+use self::traffic::TrafficTracker;
 use super::{Failure, Probe, ProbeKind, Reason, Report};
 use crate::config::ConnectorConfig;
 use crate::sampler::unix_now;
@@ -40,6 +44,9 @@ pub struct ConnectorProbe {
     process: Option<ProcessSource>,
     systemd: Option<SystemdSource>,
     metrics: Option<MetricsSource>,
+    /// Kept apart from `inner`: the byte counters are read from the same
+    /// page but judged on their own.
+    traffic: Mutex<TrafficTracker>,
     store: Option<StateStore>,
     boot_id: Option<String>,
     inner: Mutex<Inner>,
@@ -83,6 +90,10 @@ impl ConnectorProbe {
             systemd: (!config.systemd_unit.is_empty())
                 .then(|| SystemdSource::new(&config.systemd_unit)),
             metrics,
+            traffic: Mutex::new(TrafficTracker::new(
+                config.traffic_window,
+                config.traffic_min_bytes,
+            )),
             store,
             boot_id,
             inner: Mutex::new(Inner {
@@ -157,6 +168,12 @@ impl ConnectorProbe {
             }
         };
         let (unit, page) = tokio::join!(unit, page);
+        let traffic = self.metrics.as_ref().map(|_| {
+            let page = page.as_ref().and_then(|p| p.as_ref().ok());
+            let uptime = page.and_then(metrics_source::uptime);
+            let mut tracker = self.traffic.lock().unwrap_or_else(PoisonError::into_inner);
+            tracker.observe(page, uptime, std::time::Instant::now())
+        });
         match unit {
             None => {}
             Some(Ok(Reading::NoSystemd)) => evidence.push((
@@ -182,8 +199,8 @@ impl ConnectorProbe {
         }
         match page {
             None => {}
-            Some(Ok(uptime)) => {
-                obs.metrics_uptime = uptime;
+            Some(Ok(page)) => {
+                obs.metrics_uptime = metrics_source::uptime(&page);
                 evidence.push((Source::Metrics, Evidence::Up));
             }
             Some(Err(FetchError::Refused(f))) => {
@@ -225,14 +242,27 @@ impl ConnectorProbe {
         };
         obs.now = unix_now();
         obs.up = up;
+        obs.seen = sources.iter().any(|v| v.up);
         obs.start_time = starts
             .0
             .or(starts.1)
             .or(obs.metrics_uptime.map(|u| obs.now - u));
         let (tracked, to_save) = {
             let mut inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+            if !obs.seen && !inner.tracker.seen() {
+                // Not tracked, so nothing is saved either: a later start is
+                // the first one seen, and a typo leaves no state behind.
+                inner.log_changes(&sources, &unavailable, None);
+                return Ok(ConnectorReport {
+                    state: None,
+                    never_seen: Some(self.never_seen(&sources)),
+                    process: None,
+                    sources,
+                    traffic,
+                });
+            }
             let tracked = inner.tracker.observe(obs);
-            inner.log_changes(&sources, &unavailable, &tracked);
+            inner.log_changes(&sources, &unavailable, Some(&tracked));
             let current = inner.tracker.state().cloned();
             let changed = self.store.is_some() && current != inner.saved;
             if changed {
@@ -246,14 +276,46 @@ impl ConnectorProbe {
             tracing::warn!(path = %store.path().display(), "cannot write the connector state file: {e}");
         }
         Ok(ConnectorReport {
-            up: tracked.up,
-            state_change_timestamp_seconds: tracked.since,
-            uptime_seconds: tracked.uptime_seconds,
-            downtime_seconds: tracked.downtime_seconds,
-            restarts: tracked.restarts,
+            state: Some(ConnectorState {
+                up: tracked.up,
+                state_change_timestamp_seconds: tracked.since,
+                uptime_seconds: tracked.uptime_seconds,
+                downtime_seconds: tracked.downtime_seconds,
+                restarts: tracked.restarts,
+            }),
+            never_seen: None,
             process: process_info,
             sources,
+            traffic,
         })
+    }
+
+    /// What each source that gave a verdict looked for, in words that name
+    /// the configured value, so a typo is visible in the message itself.
+    fn never_seen(&self, sources: &[SourceVerdict]) -> Failure {
+        let looked: Vec<String> = sources
+            .iter()
+            .filter_map(|v| match v.source {
+                Source::Process => self
+                    .process
+                    .as_ref()
+                    .map(|p| format!("no process named {} has run on this host", p.configured())),
+                Source::Systemd => self
+                    .systemd
+                    .as_ref()
+                    .map(|s| format!("systemd unit {} has not been active", s.unit())),
+                Source::Metrics => self
+                    .metrics
+                    .as_ref()
+                    .map(|m| format!("the connector has not answered at {}", m.url())),
+            })
+            .collect();
+        let since = if self.store.is_some() {
+            "since the exporter started, nor in its saved state"
+        } else {
+            "since the exporter started"
+        };
+        Failure::new(Reason::NotFound, format!("{} ({since})", looked.join("; ")))
     }
 }
 
@@ -263,7 +325,7 @@ impl Inner {
         &mut self,
         sources: &[SourceVerdict],
         unavailable: &[(Source, String)],
-        tracked: &tracker::Tracked,
+        tracked: Option<&tracker::Tracked>,
     ) {
         const ALL: [Source; 3] = [Source::Process, Source::Systemd, Source::Metrics];
         for source in ALL {
@@ -298,6 +360,10 @@ impl Inner {
             .into_iter()
             .map(|s| (s, sources.iter().find(|v| v.source == s).map(|v| v.up)))
             .collect();
+        // Never seen: the sampler logs why every round.
+        let Some(tracked) = tracked else {
+            return;
+        };
         if self.up != Some(tracked.up) {
             if tracked.up {
                 tracing::info!("connector is up");

@@ -2,10 +2,28 @@
 
 use serde::Serialize;
 
+use super::traffic::TrafficReport;
 use crate::probe::Failure;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct ConnectorReport {
+    /// `None` while no source has ever seen the connector: a name that
+    /// matches nothing (a typo) is not an outage, so nothing is claimed.
+    #[serde(flatten)]
+    pub state: Option<ConnectorState>,
+    /// Set exactly when `state` is not: what was looked for and never seen.
+    pub never_seen: Option<Failure>,
+    pub process: Option<ConnectorProcess>,
+    /// The verdict of every available evidence source; an unavailable source
+    /// is left out, not reported as down.
+    pub sources: Vec<SourceVerdict>,
+    /// The connector's own byte counters; `None` without a metrics URL.
+    pub traffic: Option<TrafficReport>,
+}
+
+/// Up or down since when, once some source has seen the connector.
+#[derive(Clone, Debug, Serialize)]
+pub struct ConnectorState {
     pub up: bool,
     /// Unix time when `up` last changed (or when it was first seen).
     pub state_change_timestamp_seconds: f64,
@@ -15,10 +33,6 @@ pub struct ConnectorReport {
     pub downtime_seconds: f64,
     /// Starts seen after the first.
     pub restarts: u64,
-    pub process: Option<ConnectorProcess>,
-    /// The verdict of every available evidence source; an unavailable source
-    /// is left out, not reported as down.
-    pub sources: Vec<SourceVerdict>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -68,7 +82,13 @@ impl ConnectorReport {
             .iter()
             .filter(|s| s.read_error)
             .filter_map(|s| s.failure.as_ref())
+            .chain(self.traffic.iter().flat_map(|t| &t.failures))
             .collect()
+    }
+
+    /// A connector never seen is the one thing this probe exists to find.
+    pub(crate) fn shortfall(&self) -> Option<Failure> {
+        self.never_seen.clone()
     }
 }
 
