@@ -10,6 +10,7 @@ pub mod coturn;
 pub mod dashboards;
 pub mod exporter;
 pub mod http;
+pub mod https_date;
 pub mod metrics;
 pub mod netns;
 pub mod ntp;
