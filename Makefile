@@ -1,6 +1,6 @@
 CARGO ?= cargo
 
-.PHONY: test lint bench bench-fleet run build deps
+.PHONY: test lint bench bench-fleet run build deps mixin
 
 # Installs what the tests need (Debian packages) when missing, then runs
 # every test: unit, integration with real peers, promtool rule tests.
@@ -25,3 +25,8 @@ bench-fleet:
 
 run:
 	$(CARGO) run --release
+
+# Regenerates the committed rules, PrometheusRule and dashboards from mixin/ (tests/mixin.rs
+# fails when they differ from a fresh build).
+mixin:
+	bash scripts/gen-mixin.sh
