@@ -24,6 +24,9 @@ use serde_json::Value;
 /// The job name `Prometheus::start` gives its one scrape.
 const JOB: &str = "connector-exporter";
 const FLEET: &str = "fleet-overview.json";
+/// Target labels placing the exporter, as the README's scrape config does, so that the fleet's
+/// grouping variables have values to offer.
+const PLACE: [(&str, &str); 2] = [("remote_network", "office"), ("site", "berlin")];
 /// With a scrape every second this holds about ten samples: rate() has its two and more, without
 /// waiting for Grafana's usual minute.
 const RATE_INTERVAL: Duration = Duration::from_secs(10);
@@ -46,7 +49,8 @@ fn every_dashboard_query_returns_data() {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let exporter = Exporter::start(&args);
     let prometheus = Prometheus::start(PrometheusSetup {
-        target: exporter.addr,
+        // Placed as the README's scrape config places it, so the grouping variables have values.
+        targets: &[(exporter.addr, &PLACE)],
         rule_files: &[],
         alertmanager: None,
         interval: "1s",
@@ -84,7 +88,12 @@ fn every_dashboard_query_returns_data() {
     );
 
     let instance = exporter.addr.to_string();
-    let target = [("job", JOB), ("instance", instance.as_str())];
+    let target = [
+        ("job", JOB),
+        ("instance", instance.as_str()),
+        PLACE[0],
+        PLACE[1],
+    ];
     let durations = |vars: Vars| Vars {
         rate_interval: RATE_INTERVAL,
         interval: STEP,
