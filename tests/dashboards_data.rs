@@ -46,6 +46,12 @@ fn every_dashboard_query_returns_data() {
     let first_stun = StunServer::start("::1", Mode::Honest);
     let mut args = vec![format!("--stun.server={}", first_stun.addr)];
     args.extend(peers.args());
+    // Traffic through the connector, half of it direct, over a window short enough that the
+    // direct share is known within the test.
+    peers
+        .connector_metrics
+        .set_traffic(4.0 * 1024.0 * 1024.0, 0.5);
+    args.push("--connector.traffic-window=5s".to_owned());
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let exporter = Exporter::start(&args);
     let prometheus = Prometheus::start(PrometheusSetup {
@@ -74,6 +80,10 @@ fn every_dashboard_query_returns_data() {
     wait(
         "connector_public_ip_info{address=\"::1\"}",
         "the first STUN server gives the public address",
+    );
+    wait(
+        "connector_traffic_direct_ratio",
+        "the direct share is known",
     );
 
     peers.connector.kill(false);

@@ -1775,11 +1775,10 @@ function(c)
   local scope = std.join('', [', %s=~"$%s"' % [l, l] for l in c.groupingLabels]);
   local scoped(expr) = std.strReplace(expr, 'instance=~"$instance"', 'instance=~"$instance"' + scope);
   local sel = 'job=~"$job", instance=~"$instance"' + scope;
-  local keep = [1, 2, 3, 4, 5, 6, 7, 8, 12, 13, 14];
+  local keep = [1, 2, 3, 4, 5, 6, 7, 12, 13, 14];
   local moved = {
     // The per-connector table goes last: a list to search, not a picture of the fleet.
     '7': { gridPos: { h: 12, w: 24, x: 0, y: 29 } },
-    '8': { gridPos: { h: 9, w: 8, x: 0, y: 12 } },
     '12': { gridPos: { h: 8, w: 8, x: 0, y: 21 } },
     '13': { gridPos: { h: 8, w: 8, x: 8, y: 21 } },
     '14': { gridPos: { h: 8, w: 8, x: 16, y: 21 } },
@@ -1805,7 +1804,59 @@ function(c)
   local offset = 'connector_clock_offset_seconds{%s}' % sel;
   local tolerance = 'connector_clock_offset_tolerance_seconds{%s}' % sel;
   local network = c.remoteNetworkLabel;
+  local worst = base.panels[std.find(8, [p.id for p in base.panels])[0]];
   local added = [
+    // The ten worst by name, as a table: sortable, and the names stay readable however long.
+    {
+      datasource: ds,
+      description: "The ten connectors with the largest |clock offset|, worst first; red at the controller's 5 s tolerance, amber from half of it. Click an instance to open its details.",
+      fieldConfig: {
+        defaults: {
+          color: { mode: 'thresholds' },
+          custom: { align: 'auto', cellOptions: { type: 'auto' }, filterable: false, inspect: false },
+          decimals: 3,
+          mappings: [],
+          thresholds: worst.fieldConfig.defaults.thresholds,
+          unit: 's',
+        },
+        overrides: [
+          {
+            matcher: { id: 'byName', options: 'Instance' },
+            properties: [{
+              id: 'links',
+              value: [{
+                title: 'Connector details for ${__data.fields.instance}',
+                url: '/d/%s/connector-details?var-datasource=${datasource}&var-job=${__data.fields.job:percentencode}&var-instance=${__data.fields.instance:percentencode}&${__url_time_range}' % c.dashboardUIDs.details,
+              }],
+            }],
+          },
+          {
+            matcher: { id: 'byName', options: '|Offset|' },
+            properties: [{ id: 'custom.cellOptions', value: { mode: 'basic', type: 'color-background' } }],
+          },
+        ],
+      },
+      gridPos: { h: 9, w: 8, x: 0, y: 12 },
+      id: 8,
+      options: {
+        cellHeight: 'sm',
+        footer: { countRows: false, fields: '', reducer: ['sum'], show: false },
+        showHeader: true,
+        sortBy: [{ desc: true, displayName: '|Offset|' }],
+      },
+      targets: [target('A', 'max by (job, instance) (topk(10, abs(%s)))' % offset, '', format='table', instant=true)],
+      transformations: [{
+        id: 'organize',
+        options: {
+          excludeByName: { Time: true },
+          includeByName: {},
+          indexByName: { instance: 0, Value: 1, job: 2 },
+          renameByName: { instance: 'Instance', Value: '|Offset|', job: 'Job' },
+        },
+      }],
+      title: 'Worst clock offsets',
+      type: 'table',
+    },
     {
       datasource: ds,
       description: 'Connectors up in each %s, as the redundancy alerts count them (fewer than %d is ConnectorRedundancyLost, none is ConnectorRemoteNetworkDown). Without the label the fleet is one bar.' % [std.strReplace(network, '_', ' '), c.minConnectorsPerRemoteNetwork],

@@ -40,8 +40,8 @@ const PANEL_TYPES: [&str; 6] = [
 ];
 /// Grafana unit ids used here (from Grafana's valueFormats categories).
 #[rustfmt::skip]
-const UNITS: [&str; 11] = [
-    "none", "short", "s", "ms", "percent", "percentunit", "bytes", "dateTimeAsIso",
+const UNITS: [&str; 12] = [
+    "none", "short", "s", "ms", "percent", "percentunit", "bytes", "Bps", "dateTimeAsIso",
     "dateTimeFromNow", "cpm", "cps",
 ];
 #[rustfmt::skip]
