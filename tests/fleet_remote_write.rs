@@ -168,8 +168,11 @@ fn instances(result: &[Value]) -> BTreeSet<String> {
 
 /// Every query of the fleet dashboard, sent as Grafana sends it, answers without error or
 /// warning; returns the titles of those that found nothing.
-fn dashboard_queries(central: &Prometheus) -> Vec<String> {
-    let vars = Vars::new(JOB, ".+");
+fn dashboard_queries(central: &Prometheus, rules: &str) -> Vec<String> {
+    let vars = Vars {
+        rules: rules.to_owned(),
+        ..Vars::new(JOB, ".+")
+    };
     let now = unix_now();
     let mut empty = Vec::new();
     for q in dashboards::substituted(&vars) {
@@ -203,6 +206,62 @@ fn dashboard_queries(central: &Prometheus) -> Vec<String> {
         }
     }
     empty
+}
+
+/// `labels -> value` of an instant query at `at`.
+fn instant(central: &Prometheus, expr: &str, at: f64) -> std::collections::BTreeMap<String, f64> {
+    let data = central
+        .api(&format!(
+            "/api/v1/query?query={}&time={at}",
+            percent_encode(expr)
+        ))
+        .unwrap_or_else(|e| panic!("{expr}: {e}"));
+    data["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["metric"].to_string(), number(s)))
+        .collect()
+}
+
+/// The recorded and the raw form of every switched fleet panel give the same numbers (within
+/// what a flapping connector or a 2 s rule evaluation lag moves, and the median's interpolation
+/// within a band); returns how many queries were compared.
+fn recorded_matches_raw(central: &Prometheus) -> usize {
+    let recorded = Vars {
+        rules: dashboards::RECORDED.to_owned(),
+        ..Vars::new(JOB, ".+")
+    };
+    let raw = Vars::new(JOB, ".+");
+    let at = unix_now() - 5.0;
+    let mut compared = 0;
+    for (r, w) in dashboards::substituted(&recorded)
+        .into_iter()
+        .zip(dashboards::substituted(&raw))
+        .filter(|(r, _)| r.dashboard == "fleet-overview.json" && r.expr.contains(':'))
+    {
+        let (a, b) = (instant(central, &r.expr, at), instant(central, &w.expr, at));
+        assert_eq!(
+            a.keys().collect::<Vec<_>>(),
+            b.keys().collect::<Vec<_>>(),
+            "{}: recorded and raw give other series\n{}\n{}",
+            r.title,
+            r.expr,
+            w.expr
+        );
+        for (k, x) in &a {
+            let y = b[k];
+            assert!(
+                (x - y).abs() <= 2.0_f64.max(0.1 * y.abs()),
+                "{} {k}: recorded {x}, raw {y}\n{}\n{}",
+                r.title,
+                r.expr,
+                w.expr
+            );
+        }
+        compared += 1;
+    }
+    compared
 }
 
 #[test]
@@ -323,7 +382,9 @@ fn sites_remote_write_to_a_central_store_that_misses_nothing() {
                     .unwrap()
                     .iter()
                     .filter_map(|v| v[0].as_f64())
-                    .filter(|&t| t >= down_at - INTERVAL as f64 && t <= up_at + INTERVAL as f64)
+                    .filter(|&t| {
+                        t >= down_at - 2.0 * INTERVAL as f64 && t <= up_at + 2.0 * INTERVAL as f64
+                    })
                     .collect();
                 let first = times.first().copied().unwrap_or(f64::INFINITY);
                 let last = times.last().copied().unwrap_or(0.0);
@@ -377,10 +438,14 @@ fn sites_remote_write_to_a_central_store_that_misses_nothing() {
             panic!("rule {name}: {expr} fails at the central store: {e}");
         }
     }
-    let empty = dashboard_queries(&central);
-    assert!(
-        empty.is_empty(),
-        "fleet dashboard queries without data at the central store: {empty:?}"
-    );
+    for rules in [dashboards::RECORDED, dashboards::RAW] {
+        let empty = dashboard_queries(&central, rules);
+        assert!(
+            empty.is_empty(),
+            "fleet dashboard queries ($rules={rules}) without data at the central store: {empty:?}"
+        );
+    }
+    let compared = recorded_matches_raw(&central);
+    assert!(compared >= 10, "only {compared} recorded panels compared");
     eprintln!("total {:.1?}", began.elapsed());
 }

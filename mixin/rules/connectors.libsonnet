@@ -17,7 +17,7 @@ local u = import '../lib/utils.libsonnet';
     local state(name, expr) =
       'label_replace(count %s (%s), "state", "%s", "", "")' % [by, expr, name],
     // The heat map's bucket bounds, in seconds (Twingate's tolerance is ±5 s).
-    local bounds = ['-5', '-2', '-1', '-0.5', '-0.1', '0.1', '0.5', '1', '2', '5'],
+    local bounds = c.clockOffsetBuckets,
 
     groups+: [{
       name: c.ruleGroupPrefix + '.connectors.rules',
@@ -60,6 +60,10 @@ local u = import '../lib/utils.libsonnet';
         {
           record: '%s:connector_clock_offset_seconds:count_beyond_tolerance' % level,
           expr: 'count %s (abs(%s) >= %s)' % [by, offset, tolerance],
+        },
+        {
+          record: '%s:connector_clock_offset_tolerance_seconds:max' % level,
+          expr: 'max %s (%s)' % [by, sel('connector_clock_offset_tolerance_seconds')],
         },
         // "Near" includes beyond, as ConnectorClockOffsetNearTolerance does.
         {
