@@ -2,6 +2,7 @@
 //! hint for each problem. `check` prints it, the status page renders it and
 //! `/api/v1/status` serves it, so the three cannot disagree.
 
+mod admin_api;
 mod clock;
 mod connector;
 mod host;
@@ -9,6 +10,7 @@ mod stun;
 
 use serde::Serialize;
 
+pub use admin_api::{RATE_LIMITED_HINT, state_hint};
 pub use stun::behaviour_text;
 
 use crate::probe::{ProbeKind, Reason, Report};
@@ -107,14 +109,17 @@ pub fn diagnose(snapshot: &Snapshot) -> Diagnosis {
         (ProbeKind::Clock, "Clock"),
         (ProbeKind::Stun, "STUN/NAT"),
         (ProbeKind::Host, "Host"),
+        (ProbeKind::AdminApi, "Controller"),
     ];
     let sections: Vec<Section> = order
         .into_iter()
+        // Off unless configured with a key: no section of its own until then.
+        .filter(|(probe, _)| *probe != ProbeKind::AdminApi || snapshot.probe(*probe).is_some())
         .map(|(probe, name)| {
             let lines = match snapshot.probe(probe) {
                 // Only configured probes are in the snapshot.
                 None => vec![Line::ok("probe", "probe", "disabled".to_owned())],
-                Some(status) => probe_lines(status, snapshot.clock_tolerance_seconds),
+                Some(status) => probe_lines(status, snapshot),
             };
             Section {
                 probe,
@@ -138,7 +143,8 @@ fn worst(lines: &[Line]) -> Verdict {
     lines.iter().map(|l| l.verdict).max().unwrap_or(Verdict::Ok)
 }
 
-fn probe_lines(status: &ProbeStatus, tolerance: f64) -> Vec<Line> {
+fn probe_lines(status: &ProbeStatus, snapshot: &Snapshot) -> Vec<Line> {
+    let tolerance = snapshot.clock_tolerance_seconds;
     if status.rounds == 0 {
         return vec![Line::new(
             "probe",
@@ -153,6 +159,7 @@ fn probe_lines(status: &ProbeStatus, tolerance: f64) -> Vec<Line> {
         Some(Report::Stun(r)) => stun::stun(r, failure),
         Some(Report::Connector(r)) => connector::connector(r),
         Some(Report::Host(r)) => host::host(r),
+        Some(Report::AdminApi(r)) => admin_api::admin_api(r, snapshot.agreement().as_ref()),
         None => {
             let (value, reason) = match failure {
                 Some(f) => (format!("round failed: {f}"), f.reason),
@@ -185,6 +192,7 @@ pub fn reason_hint(kind: ProbeKind, reason: Reason) -> String {
             _ => format!("nothing to query: name a server with --{kind}.server"),
         },
         Reason::Tls => "the server's certificate was refused: a TLS-inspecting proxy on the path, an expired certificate, or a private CA that needs its CA file".to_owned(),
+        Reason::RateLimited => RATE_LIMITED_HINT.to_owned(),
         Reason::Io => "a local error (socket or file): see the message and the exporter's permissions".to_owned(),
         Reason::Panic => "a bug in the exporter: please report it with this message".to_owned(),
     }
