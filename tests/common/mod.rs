@@ -8,6 +8,7 @@ pub mod connector;
 pub mod coturn;
 pub mod dashboards;
 pub mod exporter;
+pub mod graphql;
 pub mod http;
 pub mod metrics;
 pub mod netns;

@@ -82,10 +82,7 @@ impl Client {
         body: Vec<u8>,
         deadline: Instant,
     ) -> Result<Bytes, PostError> {
-        let fresh = match &session.sender {
-            Some(s) if !s.is_closed() => false,
-            _ => true,
-        };
+        let fresh = !matches!(&session.sender, Some(s) if !s.is_closed());
         if fresh {
             let left = deadline.saturating_duration_since(Instant::now());
             let stream = https::connect(&self.url, &self.tls, left).await?;
