@@ -164,7 +164,10 @@ impl Sampler {
                         counted.push(part.reason);
                     }
                     let shortfall = report.shortfall();
-                    if let Some(f) = shortfall.as_ref().filter(|_| counted.is_empty()) {
+                    // Once per round and reason: a clock or STUN shortfall
+                    // repeats a server's reason already counted, a connector
+                    // never seen has a reason of its own.
+                    if let Some(f) = shortfall.as_ref().filter(|f| !counted.contains(&f.reason)) {
                         counted.push(f.reason);
                     }
                     (shortfall, Some(Arc::new(report)))

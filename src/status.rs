@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::diagnosis::{Line, Section, Verdict, behaviour_text, diagnose};
+use crate::diagnosis::{Line, NOT_CLASSIFIED, Section, Verdict, behaviour_text, diagnose};
 use crate::human;
 use crate::probe::stun::NatBehaviour;
 use crate::probe::{ProbeKind, Reason, Report};
@@ -231,10 +231,10 @@ fn summary(page: &mut String, status: &Status<'_>) {
     let verdict = |kind, check| status.line(kind, check).map_or("", |l| l.verdict.as_str());
     let mut facts: Vec<(&str, String, &str)> = Vec::new();
     if let Some(Report::Connector(c)) = status.report(ProbeKind::Connector) {
-        let state = if c.up {
-            format!("up for {}", human::span(c.uptime_seconds))
-        } else {
-            format!("down for {}", human::span(c.downtime_seconds))
+        let state = match &c.state {
+            Some(s) if s.up => format!("up for {}", human::span(s.uptime_seconds)),
+            Some(s) => format!("down for {}", human::span(s.downtime_seconds)),
+            None => "never seen".to_owned(),
         };
         facts.push(("State", state, verdict(ProbeKind::Connector, "state")));
     }
@@ -251,6 +251,7 @@ fn summary(page: &mut String, status: &Status<'_>) {
         if s.public_address.is_some() {
             let mapping = match s.mapping {
                 NatBehaviour::None => "no NAT",
+                NatBehaviour::Unknown => NOT_CLASSIFIED,
                 other => behaviour_text(other),
             };
             let nat_verdict = verdict(ProbeKind::Stun, "nat");

@@ -6,7 +6,7 @@ mod common;
 use std::process::Command;
 
 use common::check::{Run, check, check_json, line, run, section};
-use common::connector::FakeConnector;
+use common::connector::{FakeConnector, dead_url};
 use common::coturn::Coturn;
 use common::exporter::{binary, isolated};
 use common::ntp::NtpServer;
@@ -155,12 +155,99 @@ fn colour_only_on_a_terminal_and_without_no_color() {
     assert!(empty.stdout.contains('\x1b'), "{empty}");
 }
 
+/// The problem line for a connector no source has seen, and its hint.
+fn never_seen_line(run: &Run) -> &str {
+    let line = run
+        .stdout
+        .lines()
+        .find(|l| l.contains(" state "))
+        .unwrap_or_else(|| panic!("no state line:\n{run}"));
+    assert!(line.trim_start().starts_with("problem"), "{run}");
+    assert!(
+        run.stdout
+            .contains("hint: check the name in --connector.process"),
+        "{run}"
+    );
+    line
+}
+
 #[test]
-fn connector_down_then_up() {
+fn a_connector_name_nothing_ran_under_is_its_own_problem() {
+    let run = check(&["--connector.process=no-such-name"]);
+    assert_eq!(run.code, 1, "{run}");
+    let line = never_seen_line(&run);
+    assert!(
+        line.contains("no process named no-such-name has run on this host"),
+        "{run}"
+    );
+    assert!(!line.contains("down for"), "{run}");
+
+    // The metrics endpoint as the only source: the URL is named instead.
+    let url = dead_url();
+    let metrics = format!("--connector.metrics-url={url}");
+    let run = check(&["--connector.process=", &metrics]);
+    assert_eq!(run.code, 1, "{run}");
+    let line = never_seen_line(&run);
+    assert!(
+        line.contains(&format!("the connector has not answered at {url}")),
+        "{run}"
+    );
+}
+
+#[test]
+fn connector_never_seen_then_up_then_down() {
+    let storage = tempfile::tempdir().unwrap();
+    let storage_flag = format!("--storage.path={}", storage.path().display());
     let mut connector = FakeConnector::new();
     let flag = connector.flag();
+    let args = [flag.as_str(), storage_flag.as_str()];
 
-    let down = check_json(&[&flag]);
+    let never = check_json(&args);
+    assert_eq!(never.code, 1, "{never}");
+    let json = never.json();
+    let state = line(&json, "Connector", "state");
+    assert_eq!(state["verdict"], "problem");
+    let expected = format!("no process named {} has run on this host", connector.path());
+    assert!(
+        state["value"].as_str().unwrap().contains(&expected),
+        "{state}"
+    );
+    assert!(
+        state["hint"]
+            .as_str()
+            .unwrap()
+            .contains("--connector.process"),
+        "{state}"
+    );
+    let source = line(&json, "Connector", "source");
+    assert_eq!(source["label"], "process source");
+    assert!(
+        source["value"]
+            .as_str()
+            .unwrap()
+            .contains("no process matches"),
+        "{source}"
+    );
+    let probe = json["probes"]
+        .as_array()
+        .and_then(|p| p.iter().find(|p| p["probe"] == "connector"))
+        .expect("connector probe in the JSON");
+    assert_eq!(probe["report"]["up"], serde_json::Value::Null, "{probe}");
+
+    connector.start();
+    let up = check(&args);
+    assert_eq!(up.code, 0, "{up}");
+    let state_line = up
+        .stdout
+        .lines()
+        .find(|l| l.contains(" state "))
+        .unwrap_or_default();
+    assert!(state_line.trim_start().starts_with("ok"), "{up}");
+    assert!(state_line.contains("up for"), "{up}");
+
+    // Seen once (the state file says so): now stopped, it is down.
+    connector.kill(false);
+    let down = check_json(&args);
     assert_eq!(down.code, 1, "{down}");
     let json = down.json();
     let state = line(&json, "Connector", "state");
@@ -173,26 +260,6 @@ fn connector_down_then_up() {
         state["hint"].as_str().unwrap().contains("not running"),
         "{state}"
     );
-    let source = line(&json, "Connector", "source");
-    assert_eq!(source["label"], "process source");
-    assert!(
-        source["value"]
-            .as_str()
-            .unwrap()
-            .contains("no process matches"),
-        "{source}"
-    );
-
-    connector.start();
-    let up = check(&[&flag]);
-    assert_eq!(up.code, 0, "{up}");
-    let state_line = up
-        .stdout
-        .lines()
-        .find(|l| l.contains(" state "))
-        .unwrap_or_default();
-    assert!(state_line.trim_start().starts_with("ok"), "{up}");
-    assert!(state_line.contains("up for"), "{up}");
 }
 
 #[test]

@@ -4,6 +4,9 @@
 //! machine, so the systemd source is unavailable here (its parsing is tested
 //! on recorded outputs in the unit tests), which these tests also prove
 //! leaves `connector_up` alone.
+//!
+//! `connector_up` is absent until some source has seen the connector: a
+//! name that matches nothing is a wrong name, not an outage.
 
 mod common;
 
@@ -184,15 +187,15 @@ fn a_corrupt_state_file_is_a_warning_and_a_fresh_start() {
         ),
         ("garbage", "\u{0}\u{1}\u{2} not json at all"),
     ];
-    let connector = FakeConnector::new();
+    let mut connector = FakeConnector::new();
+    connector.start();
     for (what, content) in cases {
         let storage = tempfile::tempdir().unwrap();
         let file = storage.path().join("connector-state.json");
         std::fs::write(&file, content).unwrap();
         let storage_flag = format!("--storage.path={}", storage.path().display());
         let e = Exporter::start(&[&connector.flag(), INTERVAL, &storage_flag]);
-        let m = e.wait_rounds("connector", 1, WAIT);
-        assert_eq!(up(&m), Some(0.0), "{what}");
+        let m = e.wait_for(WAIT, |m| up(m) == Some(1.0));
         assert_eq!(value(&m, "connector_restarts_total"), 0.0, "{what}");
         let logs = e.logs();
         assert!(
@@ -319,4 +322,96 @@ fn with_no_source_available_nothing_is_claimed() {
     );
     assert_eq!(up(&m), None, "unknown is absent, not 0");
     assert!(failures(&m, "not_found") >= 1.0);
+}
+
+fn probe_success(m: &Metrics) -> Option<f64> {
+    m.get("connector_probe_success", &[("probe", "connector")])
+}
+
+#[test]
+fn a_name_nothing_ever_ran_under_is_not_down() {
+    let storage = tempfile::tempdir().unwrap();
+    let storage_flag = format!("--storage.path={}", storage.path().display());
+    let name = format!("no-such-name-{}", std::process::id());
+    let flag = format!("--connector.process={name}");
+    let e = Exporter::start(&[&flag, INTERVAL, &storage_flag]);
+    let m = e.wait_rounds("connector", 2, WAIT);
+    assert_eq!(up(&m), None, "never seen: no verdict, not 0");
+    for series in [
+        "connector_state_change_timestamp_seconds",
+        "connector_uptime_seconds",
+        "connector_downtime_seconds",
+        "connector_restarts_total",
+        "connector_process_start_time_seconds",
+    ] {
+        assert_eq!(
+            m.get(series, &[]),
+            None,
+            "{series} claimed for a name never seen"
+        );
+    }
+    // The source's own word stays: it looked and found nothing.
+    assert_eq!(source(&m, "process"), Some(0.0));
+    assert_eq!(probe_success(&m), Some(0.0));
+    let counted = failures(&m, "not_found");
+    assert!(counted >= 2.0, "not_found {counted} after two rounds");
+    let m = e.wait_rounds("connector", 2, WAIT);
+    assert!(
+        failures(&m, "not_found") >= counted + 2.0,
+        "every round counts not_found"
+    );
+    let logs = e.logs();
+    let said = format!("no process named {name} has run on this host");
+    assert!(logs.contains(&said), "{logs}");
+    let page = e.get("/").text();
+    assert!(
+        page.contains(&said) && page.contains("never seen"),
+        "{page}"
+    );
+    assert!(
+        !storage.path().join("connector-state.json").exists(),
+        "nothing seen, so no state to keep"
+    );
+}
+
+#[test]
+fn once_seen_a_stop_is_down_also_after_an_exporter_restart() {
+    let storage = tempfile::tempdir().unwrap();
+    let storage_flag = format!("--storage.path={}", storage.path().display());
+    let mut connector = FakeConnector::new();
+    let args = [connector.flag(), INTERVAL.to_owned(), storage_flag];
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let e = Exporter::start(&args);
+    let m = e.wait_rounds("connector", 1, WAIT);
+    assert_eq!(up(&m), None);
+    assert!(failures(&m, "not_found") >= 1.0);
+
+    connector.start();
+    let m = e.wait_for(WAIT, |m| up(m) == Some(1.0));
+    assert_eq!(probe_success(&m), Some(1.0));
+    assert_eq!(
+        value(&m, "connector_restarts_total"),
+        0.0,
+        "the first start seen is not a restart"
+    );
+    let counted = failures(&m, "not_found");
+
+    connector.kill(false);
+    let m = e.wait_for(WAIT, |m| up(m) == Some(0.0));
+    assert!(m.get("connector_downtime_seconds", &[]).is_some());
+    let m = e.wait_rounds("connector", 2, WAIT);
+    assert_eq!(up(&m), Some(0.0));
+    assert_eq!(probe_success(&m), Some(1.0), "down is an answer");
+    assert_eq!(
+        failures(&m, "not_found"),
+        counted,
+        "seen and stopped is down, not not-found"
+    );
+    assert!(e.stop().success());
+
+    // The saved state remembers it ran: a fresh exporter says down too.
+    let e = Exporter::start(&args);
+    let m = e.wait_rounds("connector", 1, WAIT);
+    assert_eq!(up(&m), Some(0.0), "{}", e.logs());
+    assert_eq!(failures(&m, "not_found"), 0.0);
 }

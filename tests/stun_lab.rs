@@ -3,11 +3,14 @@
 
 mod common;
 
+use std::process::Command;
 use std::time::Duration;
 
-use common::exporter::Exporter;
+use common::check::{line, run};
+use common::exporter::{Exporter, binary, isolated};
 use common::metrics::Metrics;
 use common::netns::{CLIENT_ADDRESS, Lab, NatKind, OUTSIDE_ADDRESS, lab_available};
+use connector_exporter::diagnosis::NOT_CLASSIFIED;
 
 const ROUND: &[&str] = &["--stun.interval=1s", "--stun.timeout=3s"];
 
@@ -122,4 +125,67 @@ fn lab_public_ip_change_is_counted() {
         1,
         "the old address is gone"
     );
+}
+
+/// The README's own setup: one STUN server that offers no OTHER-ADDRESS,
+/// behind a real NAT. The mapping cannot be classified, so there is no
+/// peer-to-peer verdict at all (not a 0 that pages on every host), and the
+/// status page and `check` say what would classify it.
+#[test]
+fn lab_one_server_without_other_address_gives_no_p2p_verdict() {
+    if !lab_available() {
+        return;
+    }
+    let lab = Lab::with_one_stun_address(NatKind::PortRestricted);
+    let e = exporter_in(&lab);
+    let m = e.wait_rounds("stun", 1, Duration::from_secs(20));
+    let context = || {
+        format!(
+            "exporter logs:\n{}\ncoturn:\n{}",
+            e.logs(),
+            lab.coturn_log()
+        )
+    };
+    assert_eq!(
+        m.get("connector_probe_success", &[("probe", "stun")]),
+        Some(1.0),
+        "{}",
+        context()
+    );
+    let nat = m.find("connector_nat_info", &[]);
+    assert_eq!(nat.len(), 1, "{}", context());
+    assert_eq!(nat[0].labels["mapping"], "unknown", "{}", context());
+    let public = [("address", OUTSIDE_ADDRESS), ("family", "ipv4")];
+    assert_eq!(m.get("connector_public_ip_info", &public), Some(1.0));
+    assert!(
+        !m.has("connector_p2p_possible"),
+        "mapping unknown: connector_p2p_possible must be absent\n{}",
+        e.metrics_text()
+    );
+
+    let page = e.get("/").text();
+    assert!(page.contains(NOT_CLASSIFIED), "{page}");
+
+    let server = lab.stun_server_flag();
+    let mut command = Command::new("ip");
+    command
+        .args(["netns", "exec", &lab.client])
+        .arg(binary())
+        .args(["check", "--json"])
+        .args(isolated(&[&server, "--stun.timeout=3s"]));
+    let run = run(&mut command);
+    // A note, not a problem: nothing is wrong with the host.
+    assert_eq!(run.code, 0, "{run}");
+    let json = run.json();
+    let nat = line(&json, "STUN/NAT", "nat");
+    assert_eq!(nat["verdict"], "warning", "{nat}");
+    assert!(
+        nat["value"].as_str().unwrap().contains(NOT_CLASSIFIED),
+        "{nat}"
+    );
+    let stun = json["probes"]
+        .as_array()
+        .and_then(|p| p.iter().find(|p| p["probe"] == "stun"))
+        .expect("stun probe in the JSON");
+    assert_eq!(stun["report"]["p2p_possible"], serde_json::Value::Null);
 }

@@ -5,29 +5,14 @@ use crate::human;
 use crate::probe::connector::ConnectorReport;
 
 pub(super) fn connector(r: &ConnectorReport) -> Vec<Line> {
-    let since = human::timestamp(r.state_change_timestamp_seconds);
-    let mut lines = vec![if r.up {
-        Line::ok(
-            "state",
-            "state",
-            format!("up for {} (since {since})", human::span(r.uptime_seconds)),
-        )
-    } else {
-        Line::new(
-            "state",
-            "state",
-            Verdict::Problem,
-            format!("down for {} (since {since})", human::span(r.downtime_seconds)),
-        )
-        .hint("the connector is not running: start it and read its logs (`systemctl status`, `journalctl -u`, or `docker logs`)")
-    }];
-    if r.restarts > 0 {
+    let mut lines = vec![state(r)];
+    if let Some(s) = r.state.as_ref().filter(|s| s.restarts > 0) {
         lines.push(
             Line::new(
                 "restarts",
                 "restarts",
                 Verdict::Warning,
-                format!("{} restarts seen since the exporter started", r.restarts),
+                format!("{} restarts seen since the exporter started", s.restarts),
             )
             .hint("the connector keeps restarting: read its logs for the cause"),
         );
@@ -66,4 +51,34 @@ pub(super) fn connector(r: &ConnectorReport) -> Vec<Line> {
         ));
     }
     lines
+}
+
+fn state(r: &ConnectorReport) -> Line {
+    let Some(s) = &r.state else {
+        let what = r
+            .never_seen
+            .as_ref()
+            .map_or_else(|| "never seen".to_owned(), |f| f.message.clone());
+        // Nothing by that name ever ran: more often a wrong name than an
+        // outage, so the hint starts with the flags.
+        return Line::new("state", "state", Verdict::Problem, what).hint(
+            "check the name in --connector.process and --connector.systemd-unit (and --connector.metrics-url); if the connector is installed but has not been started yet, start it",
+        );
+    };
+    let since = human::timestamp(s.state_change_timestamp_seconds);
+    if s.up {
+        Line::ok(
+            "state",
+            "state",
+            format!("up for {} (since {since})", human::span(s.uptime_seconds)),
+        )
+    } else {
+        Line::new(
+            "state",
+            "state",
+            Verdict::Problem,
+            format!("down for {} (since {since})", human::span(s.downtime_seconds)),
+        )
+        .hint("the connector is not running: start it and read its logs (`systemctl status`, `journalctl -u`, or `docker logs`)")
+    }
 }

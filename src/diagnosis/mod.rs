@@ -11,7 +11,7 @@ mod stun;
 use serde::Serialize;
 
 pub use admin_api::{RATE_LIMITED_HINT, state_hint};
-pub use stun::behaviour_text;
+pub use stun::{NOT_CLASSIFIED, behaviour_text};
 
 use crate::probe::{ProbeKind, Reason, Report};
 use crate::sampler::{ProbeStatus, Snapshot};

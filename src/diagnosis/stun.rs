@@ -6,6 +6,10 @@ use crate::human;
 use crate::probe::stun::{NatBehaviour, StunReport};
 use crate::probe::{Failure, Reason};
 
+/// The NAT mapping could not be classified; `connector_p2p_possible` is
+/// absent meanwhile.
+pub const NOT_CLASSIFIED: &str = "not classified: needs two STUN servers or one with OTHER-ADDRESS";
+
 pub fn behaviour_text(b: NatBehaviour) -> &'static str {
     match b {
         NatBehaviour::EndpointIndependent => "endpoint-independent",
@@ -70,10 +74,10 @@ pub(super) fn stun(r: &StunReport, failure: Option<&Failure>) -> Vec<Line> {
 }
 
 fn nat(r: &StunReport) -> Line {
-    let p2p = if r.p2p_possible {
-        "peer-to-peer possible"
-    } else {
-        "peer-to-peer impossible, traffic will be relayed"
+    let p2p = match r.p2p_possible {
+        Some(true) => "peer-to-peer possible",
+        Some(false) => "peer-to-peer impossible, traffic will be relayed",
+        None => "peer-to-peer unknown",
     };
     let filtering = behaviour_text(r.filtering);
     match r.mapping {
@@ -91,9 +95,9 @@ fn nat(r: &StunReport) -> Line {
             "nat",
             "NAT",
             Verdict::Warning,
-            format!("NAT behaviour unknown: the STUN servers offer no second address to test against; {p2p}"),
+            format!("{NOT_CLASSIFIED}; {p2p}"),
         )
-        .hint("name a STUN server that supports RFC 5780 (OTHER-ADDRESS), such as coturn, to classify the NAT"),
+        .hint("name a second STUN server on another IP address, or one that supports RFC 5780 (OTHER-ADDRESS) such as coturn, with --stun.server"),
         NatBehaviour::None => Line::ok(
             "nat",
             "NAT",

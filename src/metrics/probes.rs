@@ -117,9 +117,9 @@ pub(super) fn stun(r: &StunReport) -> Vec<Family> {
         ),
         Family::gauge(
             "connector_p2p_possible",
-            "Whether STUN works and the NAT mapping is endpoint-independent (or there is no NAT), so peers can connect directly",
+            "Whether STUN works and the NAT mapping is endpoint-independent (or there is no NAT), so peers can connect directly; absent while the mapping is unknown",
         )
-        .with(none(), bool_value(r.p2p_possible)),
+        .with_opt(none(), r.p2p_possible.map(bool_value)),
         public,
         Family::counter(
             "connector_public_ip_changes",
@@ -141,29 +141,31 @@ pub(super) fn connector(r: &ConnectorReport) -> Vec<Family> {
         );
     }
     let process = r.process.as_ref();
+    // A connector no source has ever seen has no state to claim: absent.
+    let state = r.state.as_ref();
     vec![
         Family::gauge("connector_up", "Whether the connector is running")
-            .with(none(), bool_value(r.up)),
+            .with_opt(none(), state.map(|s| bool_value(s.up))),
         Family::gauge(
             "connector_state_change_timestamp_seconds",
             "Unix time when connector_up last changed",
         )
-        .with(none(), r.state_change_timestamp_seconds),
+        .with_opt(none(), state.map(|s| s.state_change_timestamp_seconds)),
         Family::gauge(
             "connector_uptime_seconds",
             "Time the connector has been up since its last start; 0 while down",
         )
-        .with(none(), r.uptime_seconds),
+        .with_opt(none(), state.map(|s| s.uptime_seconds)),
         Family::gauge(
             "connector_downtime_seconds",
             "Time the connector has been down; 0 while up",
         )
-        .with(none(), r.downtime_seconds),
+        .with_opt(none(), state.map(|s| s.downtime_seconds)),
         Family::counter(
             "connector_restarts",
             "Starts of the connector seen after the first",
         )
-        .with(none(), r.restarts as f64),
+        .with_opt(none(), state.map(|s| s.restarts as f64)),
         Family::gauge(
             "connector_process_start_time_seconds",
             "Unix start time of the connector process",

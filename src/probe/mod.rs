@@ -184,8 +184,9 @@ impl Report {
         match self {
             Report::Clock(r) => r.shortfall(),
             Report::Stun(r) => r.shortfall(),
+            Report::Connector(r) => r.shortfall(),
             Report::AdminApi(r) => r.stale.clone(),
-            Report::Connector(_) | Report::Host(_) => None,
+            Report::Host(_) => None,
         }
     }
 }

@@ -14,7 +14,8 @@ pub struct Coturn {
     dir: tempfile::TempDir,
     /// Where to send Binding requests.
     pub primary: SocketAddr,
-    /// OTHER-ADDRESS: the second IP and port + 1.
+    /// OTHER-ADDRESS: the second IP and port + 1 (meaningless when started
+    /// on one IP: then there is no OTHER-ADDRESS).
     pub alternate: SocketAddr,
 }
 
@@ -26,7 +27,7 @@ impl Coturn {
         let mut last = String::new();
         for _ in 0..8 {
             let port = free_port_pair(&ips);
-            match Coturn::start(None, ips, port) {
+            match Coturn::start(None, &ips, port) {
                 Ok(c) => return c,
                 Err(e) => last = e,
             }
@@ -34,9 +35,10 @@ impl Coturn {
         panic!("coturn did not start on loopback: {last}");
     }
 
-    /// In network namespace `ns` (or here), listening on both `ips` at
-    /// `port` and `port + 1`.
-    pub fn start(ns: Option<&str>, ips: [IpAddr; 2], port: u16) -> Result<Coturn, String> {
+    /// In network namespace `ns` (or here), listening on `ips` (one or
+    /// two) at `port`, and with two also at `port + 1` for OTHER-ADDRESS.
+    pub fn start(ns: Option<&str>, ips: &[IpAddr], port: u16) -> Result<Coturn, String> {
+        let single = ips.len() == 1;
         let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
         let config = dir.path().join("empty.conf");
         std::fs::write(&config, "").map_err(|e| e.to_string())?;
@@ -55,9 +57,12 @@ impl Coturn {
             .arg("-c")
             .arg(&config)
             .args(["--stun-only", "--no-auth"])
-            .args(["-L", &ips[0].to_string(), "-L", &ips[1].to_string()])
-            .args(["-p", &port.to_string()])
-            .args(["--alt-listening-port", &(port + 1).to_string()])
+            .args(ips.iter().flat_map(|ip| ["-L".to_owned(), ip.to_string()]))
+            .args(["-p", &port.to_string()]);
+        if !single {
+            command.args(["--alt-listening-port", &(port + 1).to_string()]);
+        }
+        command
             .args(["--no-tls", "--no-dtls", "--no-cli", "--no-tcp"])
             .args(["--log-file", "stdout", "--simple-log"])
             .args(["--pidfile", &path("t.pid"), "--userdb", &path("t.db")])
@@ -71,7 +76,7 @@ impl Coturn {
             child,
             dir,
             primary: SocketAddr::new(ips[0], port),
-            alternate: SocketAddr::new(ips[1], port + 1),
+            alternate: SocketAddr::new(ips[ips.len() - 1], port + 1),
         };
         let primary = coturn.primary;
         let ready = match ns {

@@ -95,8 +95,18 @@ static LABS: AtomicUsize = AtomicUsize::new(0);
 
 impl Lab {
     /// The three namespaces, wired and with `kind` configured, coturn
-    /// answering in `public`.
+    /// answering in `public` on both addresses (RFC 5780 OTHER-ADDRESS).
     pub fn new(kind: NatKind) -> Lab {
+        Lab::build(kind, &[STUN_PRIMARY, STUN_ALTERNATE])
+    }
+
+    /// As `new`, with coturn on the primary address only, as most public
+    /// STUN servers are: no OTHER-ADDRESS, so the NAT cannot be classified.
+    pub fn with_one_stun_address(kind: NatKind) -> Lab {
+        Lab::build(kind, &[STUN_PRIMARY])
+    }
+
+    fn build(kind: NatKind, stun: &[&str]) -> Lab {
         let id = format!(
             "cxs{}-{}",
             std::process::id(),
@@ -170,12 +180,9 @@ impl Lab {
             ],
         );
         lab.apply_rules();
-        let ips: [IpAddr; 2] = [
-            STUN_PRIMARY.parse().unwrap(),
-            STUN_ALTERNATE.parse().unwrap(),
-        ];
+        let ips: Vec<IpAddr> = stun.iter().map(|ip| ip.parse().unwrap()).collect();
         lab.coturn = Some(
-            Coturn::start(Some(&p), ips, STUN_PORT)
+            Coturn::start(Some(&p), &ips, STUN_PORT)
                 .unwrap_or_else(|e| panic!("coturn in {p}: {e}")),
         );
         lab

@@ -4,7 +4,9 @@
 use std::net::SocketAddr;
 
 use connector_exporter::probe::clock::{ClockReport, ClockSample, ClockServer, KernelClock};
-use connector_exporter::probe::connector::{ConnectorReport, Source, SourceVerdict};
+use connector_exporter::probe::connector::{
+    ConnectorReport, ConnectorState, Source, SourceVerdict,
+};
 use connector_exporter::probe::host::{Container, HostReport, InterfaceAddress};
 use connector_exporter::probe::stun::{NatBehaviour, StunBinding, StunReport, StunServer};
 use connector_exporter::probe::{Failure, Reason, Report};
@@ -52,11 +54,7 @@ pub fn stun(answered: bool, mapping: NatBehaviour) -> Report {
         }],
         mapping,
         filtering: mapping,
-        p2p_possible: answered
-            && matches!(
-                mapping,
-                NatBehaviour::EndpointIndependent | NatBehaviour::None
-            ),
+        p2p_possible: connector_exporter::probe::stun::behaviour::p2p_possible(answered, mapping),
         public_address: answered.then_some(mapped),
         public_ip_changes: 0,
     })
@@ -64,11 +62,14 @@ pub fn stun(answered: bool, mapping: NatBehaviour) -> Report {
 
 pub fn connector(up: bool, restarts: u64) -> Report {
     Report::Connector(ConnectorReport {
-        up,
-        state_change_timestamp_seconds: 1_700_000_000.0,
-        uptime_seconds: if up { 11_520.0 } else { 0.0 },
-        downtime_seconds: if up { 0.0 } else { 300.0 },
-        restarts,
+        state: Some(ConnectorState {
+            up,
+            state_change_timestamp_seconds: 1_700_000_000.0,
+            uptime_seconds: if up { 11_520.0 } else { 0.0 },
+            downtime_seconds: if up { 0.0 } else { 300.0 },
+            restarts,
+        }),
+        never_seen: None,
         process: None,
         sources: vec![SourceVerdict {
             source: Source::Process,

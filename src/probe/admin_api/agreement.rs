@@ -46,7 +46,9 @@ pub fn compare(
     host: Option<&HostReport>,
 ) -> Agreement {
     Agreement {
-        up: connector.map(|c| c.up == own.state.is_alive()),
+        up: connector
+            .and_then(|c| c.state.as_ref())
+            .map(|s| s.up == own.state.is_alive()),
         public_ip: match (stun.and_then(StunReport::public_ip), own.public_ip) {
             (Some(seen), Some(told)) => Some(seen == told),
             _ => None,

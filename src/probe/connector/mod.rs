@@ -19,7 +19,9 @@ use futures_util::future::BoxFuture;
 
 use self::metrics_source::{FetchError, MetricsSource};
 use self::process::ProcessSource;
-pub use self::report::{ConnectorProcess, ConnectorReport, Source, SourceVerdict, decide};
+pub use self::report::{
+    ConnectorProcess, ConnectorReport, ConnectorState, Source, SourceVerdict, decide,
+};
 use self::state::StateStore;
 use self::systemd::{Reading, SystemdSource, UnitVerdict};
 use self::tracker::{Observation, TrackedState, Tracker};
@@ -225,14 +227,26 @@ impl ConnectorProbe {
         };
         obs.now = unix_now();
         obs.up = up;
+        obs.seen = sources.iter().any(|v| v.up);
         obs.start_time = starts
             .0
             .or(starts.1)
             .or(obs.metrics_uptime.map(|u| obs.now - u));
         let (tracked, to_save) = {
             let mut inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+            if !obs.seen && !inner.tracker.seen() {
+                // Not tracked, so nothing is saved either: a later start is
+                // the first one seen, and a typo leaves no state behind.
+                inner.log_changes(&sources, &unavailable, None);
+                return Ok(ConnectorReport {
+                    state: None,
+                    never_seen: Some(self.never_seen(&sources)),
+                    process: None,
+                    sources,
+                });
+            }
             let tracked = inner.tracker.observe(obs);
-            inner.log_changes(&sources, &unavailable, &tracked);
+            inner.log_changes(&sources, &unavailable, Some(&tracked));
             let current = inner.tracker.state().cloned();
             let changed = self.store.is_some() && current != inner.saved;
             if changed {
@@ -246,14 +260,45 @@ impl ConnectorProbe {
             tracing::warn!(path = %store.path().display(), "cannot write the connector state file: {e}");
         }
         Ok(ConnectorReport {
-            up: tracked.up,
-            state_change_timestamp_seconds: tracked.since,
-            uptime_seconds: tracked.uptime_seconds,
-            downtime_seconds: tracked.downtime_seconds,
-            restarts: tracked.restarts,
+            state: Some(ConnectorState {
+                up: tracked.up,
+                state_change_timestamp_seconds: tracked.since,
+                uptime_seconds: tracked.uptime_seconds,
+                downtime_seconds: tracked.downtime_seconds,
+                restarts: tracked.restarts,
+            }),
+            never_seen: None,
             process: process_info,
             sources,
         })
+    }
+
+    /// What each source that gave a verdict looked for, in words that name
+    /// the configured value, so a typo is visible in the message itself.
+    fn never_seen(&self, sources: &[SourceVerdict]) -> Failure {
+        let looked: Vec<String> = sources
+            .iter()
+            .filter_map(|v| match v.source {
+                Source::Process => self
+                    .process
+                    .as_ref()
+                    .map(|p| format!("no process named {} has run on this host", p.configured())),
+                Source::Systemd => self
+                    .systemd
+                    .as_ref()
+                    .map(|s| format!("systemd unit {} has not been active", s.unit())),
+                Source::Metrics => self
+                    .metrics
+                    .as_ref()
+                    .map(|m| format!("the connector has not answered at {}", m.url())),
+            })
+            .collect();
+        let since = if self.store.is_some() {
+            "since the exporter started, nor in its saved state"
+        } else {
+            "since the exporter started"
+        };
+        Failure::new(Reason::NotFound, format!("{} ({since})", looked.join("; ")))
     }
 }
 
@@ -263,7 +308,7 @@ impl Inner {
         &mut self,
         sources: &[SourceVerdict],
         unavailable: &[(Source, String)],
-        tracked: &tracker::Tracked,
+        tracked: Option<&tracker::Tracked>,
     ) {
         const ALL: [Source; 3] = [Source::Process, Source::Systemd, Source::Metrics];
         for source in ALL {
@@ -298,6 +343,10 @@ impl Inner {
             .into_iter()
             .map(|s| (s, sources.iter().find(|v| v.source == s).map(|v| v.up)))
             .collect();
+        // Never seen: the sampler logs why every round.
+        let Some(tracked) = tracked else {
+            return;
+        };
         if self.up != Some(tracked.up) {
             if tracked.up {
                 tracing::info!("connector is up");

@@ -6,6 +6,21 @@ use crate::probe::Failure;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct ConnectorReport {
+    /// `None` while no source has ever seen the connector: a name that
+    /// matches nothing (a typo) is not an outage, so nothing is claimed.
+    #[serde(flatten)]
+    pub state: Option<ConnectorState>,
+    /// Set exactly when `state` is not: what was looked for and never seen.
+    pub never_seen: Option<Failure>,
+    pub process: Option<ConnectorProcess>,
+    /// The verdict of every available evidence source; an unavailable source
+    /// is left out, not reported as down.
+    pub sources: Vec<SourceVerdict>,
+}
+
+/// Up or down since when, once some source has seen the connector.
+#[derive(Clone, Debug, Serialize)]
+pub struct ConnectorState {
     pub up: bool,
     /// Unix time when `up` last changed (or when it was first seen).
     pub state_change_timestamp_seconds: f64,
@@ -15,10 +30,6 @@ pub struct ConnectorReport {
     pub downtime_seconds: f64,
     /// Starts seen after the first.
     pub restarts: u64,
-    pub process: Option<ConnectorProcess>,
-    /// The verdict of every available evidence source; an unavailable source
-    /// is left out, not reported as down.
-    pub sources: Vec<SourceVerdict>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -69,6 +80,11 @@ impl ConnectorReport {
             .filter(|s| s.read_error)
             .filter_map(|s| s.failure.as_ref())
             .collect()
+    }
+
+    /// A connector never seen is the one thing this probe exists to find.
+    pub(crate) fn shortfall(&self) -> Option<Failure> {
+        self.never_seen.clone()
     }
 }
 

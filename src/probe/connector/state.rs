@@ -139,6 +139,7 @@ mod tests {
             since: 1_700_000_000.5,
             restarts: 3,
             seen_up: true,
+            seen: true,
             last_up: Identity {
                 process: Some((42, 12345)),
                 unit: None,

@@ -35,6 +35,8 @@ pub struct Observation {
     /// Unix time of the round.
     pub now: f64,
     pub up: bool,
+    /// Some source saw the connector running, even if another disagreed.
+    pub seen: bool,
     pub identity: Identity,
     /// Unix start time of the running connector, best source first.
     pub start_time: Option<f64>,
@@ -52,6 +54,11 @@ pub struct TrackedState {
     pub restarts: u64,
     /// A running connector was seen: its next start is a restart.
     pub seen_up: bool,
+    /// Some source once saw it running, so its absence now is "down", not
+    /// a name that matches nothing. Files from before this field count
+    /// `seen_up` alone.
+    #[serde(default)]
+    pub seen: bool,
     /// The identity in the latest round that was up.
     pub last_up: Identity,
 }
@@ -99,17 +106,23 @@ impl Tracker {
         self.state.as_ref()
     }
 
+    /// Whether any source has ever seen the connector running, in this run
+    /// or in the state resumed from.
+    pub fn seen(&self) -> bool {
+        self.state.as_ref().is_some_and(|s| s.seen || s.seen_up)
+    }
+
     pub fn observe(&mut self, o: Observation) -> Tracked {
         let new_restarts = if o.up { self.starts(&o) } else { 0 };
-        let (since, mut restarts, seen_up, last_up) = match self.state.take() {
+        let (since, mut restarts, seen_up, seen, last_up) = match self.state.take() {
             None => {
                 let since = match (o.up, o.start_time) {
                     (true, Some(start)) if start <= o.now => start,
                     _ => o.now,
                 };
-                (since, 0, false, Identity::default())
+                (since, 0, false, false, Identity::default())
             }
-            Some(s) if s.up == o.up => (s.since, s.restarts, s.seen_up, s.last_up),
+            Some(s) if s.up == o.up => (s.since, s.restarts, s.seen_up, s.seen, s.last_up),
             Some(s) => {
                 // Up since the start when it is known and after the down
                 // began; down since the round that noticed.
@@ -117,7 +130,7 @@ impl Tracker {
                     (true, Some(start)) if start >= s.since && start <= o.now => start,
                     _ => o.now,
                 };
-                (since, s.restarts, s.seen_up, s.last_up)
+                (since, s.restarts, s.seen_up, s.seen, s.last_up)
             }
         };
         restarts += new_restarts;
@@ -131,6 +144,7 @@ impl Tracker {
             since,
             restarts,
             seen_up: seen_up || o.up,
+            seen: seen || o.seen || o.up,
             last_up,
         });
         self.rebooted = false;
@@ -196,6 +210,7 @@ mod tests {
         Observation {
             now,
             up: true,
+            seen: true,
             identity: Identity {
                 process: Some((pid, (start * 100.0) as u64)),
                 ..Identity::default()
@@ -278,6 +293,7 @@ mod tests {
         let unit = |now: f64, pid: u32, n: u64| Observation {
             now,
             up: true,
+            seen: true,
             identity: Identity {
                 unit: Some((pid, now as u64 * 1_000_000)),
                 unit_restarts: Some(n),
@@ -300,6 +316,7 @@ mod tests {
         let m = |now: f64, uptime: f64| Observation {
             now,
             up: true,
+            seen: true,
             start_time: Some(now - uptime),
             metrics_uptime: Some(uptime),
             ..Observation::default()
@@ -345,5 +362,34 @@ mod tests {
                 .restarts,
             1
         );
+    }
+
+    #[test]
+    fn seen_by_one_source_while_another_disagreed_is_seen_for_good() {
+        let mut t = Tracker::new();
+        assert!(!t.seen());
+        let mut disagreed = up(1000.0, 10, 990.0);
+        disagreed.up = false;
+        t.observe(disagreed);
+        let saved = t.state().cloned().unwrap();
+        assert!(!saved.seen_up && saved.seen);
+        let mut resumed = Tracker::resume(saved, true);
+        assert!(resumed.seen());
+        resumed.observe(down(1010.0));
+        assert!(resumed.seen());
+    }
+
+    #[test]
+    fn a_state_file_from_before_the_seen_field_reads_as_seen_up() {
+        let json = |seen_up: bool| {
+            format!(
+                r#"{{"up":false,"since":1.0,"restarts":0,"seen_up":{seen_up},"last_up":{{"process":null,"unit":null,"unit_restarts":null}}}}"#
+            )
+        };
+        for seen_up in [true, false] {
+            let state: TrackedState = serde_json::from_str(&json(seen_up)).unwrap();
+            assert!(!state.seen);
+            assert_eq!(Tracker::resume(state, true).seen(), seen_up);
+        }
     }
 }

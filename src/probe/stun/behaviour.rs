@@ -65,13 +65,15 @@ pub fn classify_filtering(
 }
 
 /// Peers can reach us at the address STUN saw only when the NAT gives every
-/// destination the same mapping (or there is no NAT).
-pub fn p2p_possible(stun_works: bool, mapping: NatBehaviour) -> bool {
-    stun_works
-        && matches!(
-            mapping,
-            NatBehaviour::EndpointIndependent | NatBehaviour::None
-        )
+/// destination the same mapping (or there is no NAT). `None` while the
+/// mapping is unknown (one server without OTHER-ADDRESS, or no answer at
+/// all): a verdict guessed from that would be a false alarm on every host.
+pub fn p2p_possible(stun_works: bool, mapping: NatBehaviour) -> Option<bool> {
+    match mapping {
+        NatBehaviour::Unknown => None,
+        NatBehaviour::EndpointIndependent | NatBehaviour::None => Some(stun_works),
+        NatBehaviour::AddressDependent | NatBehaviour::AddressAndPortDependent => Some(false),
+    }
 }
 
 #[cfg(test)]
@@ -145,10 +147,24 @@ mod tests {
 
     #[test]
     fn p2p_needs_stun_and_a_stable_mapping() {
-        assert!(p2p_possible(true, NatBehaviour::None));
-        assert!(p2p_possible(true, NatBehaviour::EndpointIndependent));
-        assert!(!p2p_possible(true, NatBehaviour::AddressDependent));
-        assert!(!p2p_possible(true, NatBehaviour::Unknown));
-        assert!(!p2p_possible(false, NatBehaviour::EndpointIndependent));
+        assert_eq!(p2p_possible(true, NatBehaviour::None), Some(true));
+        assert_eq!(
+            p2p_possible(true, NatBehaviour::EndpointIndependent),
+            Some(true)
+        );
+        assert_eq!(
+            p2p_possible(true, NatBehaviour::AddressDependent),
+            Some(false)
+        );
+        assert_eq!(
+            p2p_possible(true, NatBehaviour::AddressAndPortDependent),
+            Some(false)
+        );
+        assert_eq!(p2p_possible(true, NatBehaviour::Unknown), None);
+        assert_eq!(p2p_possible(false, NatBehaviour::Unknown), None);
+        assert_eq!(
+            p2p_possible(false, NatBehaviour::EndpointIndependent),
+            Some(false)
+        );
     }
 }

@@ -26,8 +26,9 @@ pub struct StunReport {
     pub servers: Vec<StunServer>,
     pub mapping: NatBehaviour,
     pub filtering: NatBehaviour,
-    /// STUN works and the mapping lets a peer reach us at the address STUN saw.
-    pub p2p_possible: bool,
+    /// STUN works and the mapping lets a peer reach us at the address STUN
+    /// saw; `None` while the mapping is unknown.
+    pub p2p_possible: Option<bool>,
     /// The mapped (public) address seen by the first server that answered.
     pub public_address: Option<SocketAddr>,
     /// Changes of the public IP since the exporter started (or since the
