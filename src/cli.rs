@@ -115,6 +115,12 @@ pub struct Flags {
     /// Hard limit for one connector round [default: 3s].
     #[arg(long = "connector.timeout", env = env_name!("CONNECTOR_TIMEOUT"), value_name = "DURATION", global = true)]
     pub connector_timeout: Option<String>,
+    /// How far back connector_traffic_direct_ratio looks [default: 15m].
+    #[arg(long = "connector.traffic-window", env = env_name!("CONNECTOR_TRAFFIC_WINDOW"), value_name = "DURATION", global = true)]
+    pub connector_traffic_window: Option<String>,
+    /// Fewest bytes in the window for a direct ratio; below it the ratio is absent, so an idle connector is not "all relayed" [default: 1MiB].
+    #[arg(long = "connector.traffic-min-bytes", env = env_name!("CONNECTOR_TRAFFIC_MIN_BYTES"), value_name = "BYTES", global = true)]
+    pub connector_traffic_min_bytes: Option<String>,
 
     /// Time between host rounds [default: 60s].
     #[arg(long = "host.interval", env = env_name!("HOST_INTERVAL"), value_name = "DURATION", global = true)]

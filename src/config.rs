@@ -72,6 +72,10 @@ pub struct ConnectorConfig {
     pub metrics_url: Option<String>,
     pub interval: Duration,
     pub timeout: Duration,
+    /// What `connector_traffic_direct_ratio` looks back over.
+    pub traffic_window: Duration,
+    /// Below this many bytes in the window there is no ratio.
+    pub traffic_min_bytes: u64,
 }
 
 #[derive(Clone, Debug)]
@@ -276,6 +280,16 @@ impl Config {
                 metrics_url: connector_metrics_url,
                 interval: duration("connector.interval", f.connector_interval.as_deref(), "5s")?,
                 timeout: duration("connector.timeout", f.connector_timeout.as_deref(), "3s")?,
+                traffic_window: duration(
+                    "connector.traffic-window",
+                    f.connector_traffic_window.as_deref(),
+                    "15m",
+                )?,
+                traffic_min_bytes: byte_size(
+                    "connector.traffic-min-bytes",
+                    f.connector_traffic_min_bytes.as_deref(),
+                    1 << 20,
+                )?,
             },
             host: HostConfig {
                 include_loopback: f.host_include_loopback,
@@ -328,6 +342,41 @@ fn count<T: TryFrom<u64>>(
         .filter(|n| *n > 0)
         .and_then(|n| T::try_from(n).ok())
         .ok_or_else(|| invalid(field, text, "expected a whole number greater than zero"))
+}
+
+/// A byte count, bare or with a binary or decimal unit: `1048576`,
+/// `512KiB`, `1MiB`, `10MB`.
+fn byte_size(field: &'static str, value: Option<&str>, default: u64) -> Result<u64, ConfigError> {
+    let Some(text) = value else {
+        return Ok(default);
+    };
+    let trimmed = text.trim();
+    let split = trimmed
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(trimmed.len());
+    let (number, unit) = trimmed.split_at(split);
+    let scale: u64 = match unit.trim() {
+        "" | "B" => 1,
+        "KiB" => 1 << 10,
+        "MiB" => 1 << 20,
+        "GiB" => 1 << 30,
+        "kB" | "KB" => 1_000,
+        "MB" => 1_000_000,
+        "GB" => 1_000_000_000,
+        _ => 0,
+    };
+    number
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(scale))
+        .filter(|n| *n > 0)
+        .ok_or_else(|| {
+            invalid(
+                field,
+                text,
+                "expected a byte count greater than zero, like 1048576, 512KiB or 1MiB",
+            )
+        })
 }
 
 /// hyper cannot work with a smaller read buffer than 8 KiB.
@@ -508,6 +557,25 @@ struct ConnectorFile {
     metrics_url: Option<String>,
     interval: Option<String>,
     timeout: Option<String>,
+    traffic_window: Option<String>,
+    traffic_min_bytes: Option<ByteCount>,
+}
+
+/// A byte count in the file: a number, or text with a unit (`"1MiB"`).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum ByteCount {
+    Number(u64),
+    Text(String),
+}
+
+impl ByteCount {
+    fn into_text(self) -> String {
+        match self {
+            ByteCount::Number(n) => n.to_string(),
+            ByteCount::Text(t) => t,
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -596,6 +664,8 @@ fn read_file(path: &Path) -> Result<Flags, ConfigError> {
         connector_metrics_url: file.connector.metrics_url,
         connector_interval: file.connector.interval,
         connector_timeout: file.connector.timeout,
+        connector_traffic_window: file.connector.traffic_window,
+        connector_traffic_min_bytes: file.connector.traffic_min_bytes.map(ByteCount::into_text),
         host_interval: file.host.interval,
         host_timeout: file.host.timeout,
         host_include_loopback: file.host.include_loopback.unwrap_or(false),
@@ -646,6 +716,12 @@ fn merge(flag: Flags, file: Flags) -> Flags {
         connector_metrics_url: flag.connector_metrics_url.or(file.connector_metrics_url),
         connector_interval: flag.connector_interval.or(file.connector_interval),
         connector_timeout: flag.connector_timeout.or(file.connector_timeout),
+        connector_traffic_window: flag
+            .connector_traffic_window
+            .or(file.connector_traffic_window),
+        connector_traffic_min_bytes: flag
+            .connector_traffic_min_bytes
+            .or(file.connector_traffic_min_bytes),
         host_interval: flag.host_interval.or(file.host_interval),
         host_timeout: flag.host_timeout.or(file.host_timeout),
         host_include_loopback: flag.host_include_loopback || file.host_include_loopback,
@@ -700,6 +776,19 @@ mod tests {
         .unwrap();
         assert_eq!(c.connector.process, "");
         assert_eq!(c.connector.systemd_unit, "");
+    }
+
+    #[test]
+    fn byte_sizes() {
+        let size = |t: &str| byte_size("x", Some(t), 7);
+        assert_eq!(byte_size("x", None, 7).unwrap(), 7);
+        assert_eq!(size("1048576").unwrap(), 1 << 20);
+        assert_eq!(size("1MiB").unwrap(), 1 << 20);
+        assert_eq!(size("512 KiB").unwrap(), 512 << 10);
+        assert_eq!(size("10MB").unwrap(), 10_000_000);
+        for bad in ["0", "", "MiB", "1 parsec", "-1", "99999999999999GiB"] {
+            assert!(size(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

@@ -7,7 +7,9 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::diagnosis::{Line, NOT_CLASSIFIED, Section, Verdict, behaviour_text, diagnose};
+use crate::diagnosis::{
+    Line, NOT_CLASSIFIED, Section, Verdict, behaviour_text, diagnose, direct_share_text,
+};
 use crate::human;
 use crate::probe::stun::NatBehaviour;
 use crate::probe::{ProbeKind, Reason, Report};
@@ -237,6 +239,10 @@ fn summary(page: &mut String, status: &Status<'_>) {
             None => "never seen".to_owned(),
         };
         facts.push(("State", state, verdict(ProbeKind::Connector, "state")));
+        if let Some(share) = c.traffic.as_ref().and_then(direct_share_text) {
+            let traffic_verdict = verdict(ProbeKind::Connector, "traffic");
+            facts.push(("Direct traffic", share, traffic_verdict));
+        }
     }
     if let Some(Report::Clock(c)) = status.report(ProbeKind::Clock) {
         let offset = c.offset_seconds.map_or("unknown".to_owned(), human::offset);

@@ -165,6 +165,8 @@ fn valid_file_round_trips() {
         Some("http://127.0.0.1:9999/metrics")
     );
     assert_eq!(c.connector.interval, Duration::from_secs(10));
+    assert_eq!(c.connector.traffic_window, Duration::from_secs(1800));
+    assert_eq!(c.connector.traffic_min_bytes, 4 << 20);
     assert_eq!(c.host.interval, Duration::from_secs(300));
     assert!(c.host.include_loopback && !c.host.include_link_local);
     assert_eq!(
@@ -285,4 +287,23 @@ fn the_api_key_rules() {
             .starts_with("twingate.connector: needs an Admin API key"),
         "{err}"
     );
+}
+
+#[test]
+fn traffic_settings_default_and_take_numbers_or_units() {
+    let c = load(&[]);
+    assert_eq!(c.connector.traffic_window, Duration::from_secs(900));
+    assert_eq!(c.connector.traffic_min_bytes, 1 << 20);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("numbers.toml");
+    std::fs::write(&path, "[connector]\ntraffic-min-bytes = 65536\n").unwrap();
+    let c = load(&[&format!("--config.file={}", path.display())]);
+    assert_eq!(c.connector.traffic_min_bytes, 65536);
+    let c = load(&[
+        &format!("--config.file={}", path.display()),
+        "--connector.traffic-min-bytes=10MB",
+        "--connector.traffic-window=1h",
+    ]);
+    assert_eq!(c.connector.traffic_min_bytes, 10_000_000);
+    assert_eq!(c.connector.traffic_window, Duration::from_secs(3600));
 }

@@ -93,6 +93,7 @@ fn started() -> (Exporter, Peers) {
             .all(|p| m.get("connector_probe_success", &[("probe", p)]) == Some(1.0))
             && m.has("connector_probe_failures_total")
             && m.has("connector_public_ip_info")
+            && m.has("connector_traffic_direct_ratio")
     });
     (e, peers)
 }

@@ -7,11 +7,15 @@ mod clock;
 mod connector;
 mod host;
 mod stun;
+mod traffic;
 
 use serde::Serialize;
 
 pub use admin_api::{RATE_LIMITED_HINT, state_hint};
 pub use stun::{NOT_CLASSIFIED, behaviour_text};
+pub use traffic::{
+    DIRECT_HINT, DIRECT_RATIO_LOW, OLD_CONNECTOR_HINT, RELAYED_HINT, direct_share_text,
+};
 
 use crate::probe::{ProbeKind, Reason, Report};
 use crate::sampler::{ProbeStatus, Snapshot};
@@ -119,7 +123,13 @@ pub fn diagnose(snapshot: &Snapshot) -> Diagnosis {
             let lines = match snapshot.probe(probe) {
                 // Only configured probes are in the snapshot.
                 None => vec![Line::ok("probe", "probe", "disabled".to_owned())],
-                Some(status) => probe_lines(status, snapshot),
+                Some(status) => {
+                    let mut lines = probe_lines(status, snapshot);
+                    if probe == ProbeKind::Connector {
+                        lines.extend(traffic_lines(snapshot));
+                    }
+                    lines
+                }
             };
             Section {
                 probe,
@@ -137,6 +147,23 @@ pub fn diagnose(snapshot: &Snapshot) -> Diagnosis {
             .unwrap_or(Verdict::Ok),
         sections,
     }
+}
+
+/// The connector's traffic judged against STUN's verdict, which lives in
+/// another probe's report.
+fn traffic_lines(snapshot: &Snapshot) -> Vec<Line> {
+    let report = |kind| snapshot.probe(kind).and_then(|s| s.report.as_deref());
+    let Some(Report::Connector(c)) = report(ProbeKind::Connector) else {
+        return Vec::new();
+    };
+    let Some(t) = &c.traffic else {
+        return Vec::new();
+    };
+    let p2p = match report(ProbeKind::Stun) {
+        Some(Report::Stun(s)) => s.p2p_possible,
+        _ => None,
+    };
+    traffic::traffic(t, p2p)
 }
 
 fn worst(lines: &[Line]) -> Verdict {

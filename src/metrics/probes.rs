@@ -3,6 +3,7 @@
 use super::{Family, bool_value, none};
 use crate::probe::clock::ClockReport;
 use crate::probe::connector::ConnectorReport;
+use crate::probe::connector::traffic::TrafficReport;
 use crate::probe::host::HostReport;
 use crate::probe::stun::StunReport;
 
@@ -143,7 +144,7 @@ pub(super) fn connector(r: &ConnectorReport) -> Vec<Family> {
     let process = r.process.as_ref();
     // A connector no source has ever seen has no state to claim: absent.
     let state = r.state.as_ref();
-    vec![
+    let mut out = vec![
         Family::gauge("connector_up", "Whether the connector is running")
             .with_opt(none(), state.map(|s| bool_value(s.up))),
         Family::gauge(
@@ -182,6 +183,34 @@ pub(super) fn connector(r: &ConnectorReport) -> Vec<Family> {
         )
         .with_opt(none(), process.map(|p| p.cpu_seconds)),
         source,
+    ];
+    if let Some(t) = &r.traffic {
+        out.extend(traffic(t));
+    }
+    out
+}
+
+fn traffic(t: &TrafficReport) -> Vec<Family> {
+    let mut bytes = Family::counter(
+        "connector_traffic_bytes",
+        "Bytes the connector moved, from its own counters, carried over its restarts; transport is direct (peer-to-peer), relay, up to 5 more values the connector names, or other",
+    );
+    for s in &t.series {
+        bytes = bytes.with(
+            vec![
+                ("direction", s.direction.as_str().to_owned()),
+                ("transport", s.transport.clone()),
+            ],
+            s.bytes_total,
+        );
+    }
+    vec![
+        bytes,
+        Family::gauge(
+            "connector_traffic_direct_ratio",
+            "Share of the connector's bytes (both directions) that went peer-to-peer over the traffic window; absent when too little moved",
+        )
+        .with_opt(none(), t.direct_ratio),
     ]
 }
 

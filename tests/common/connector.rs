@@ -1,13 +1,15 @@
 //! Real peers for the connector probe: a process under the connector's name
 //! and an HTTP server playing the connector's own metrics endpoint.
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::process::{Child, Command};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
+
+pub use super::connector_page::Mode;
+use super::connector_page::{Counters, serve};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 pub fn unix_now() -> f64 {
@@ -98,23 +100,13 @@ impl Drop for FakeConnector {
     }
 }
 
-/// How the fake metrics endpoint answers.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Mode {
-    Normal,
-    /// Answers after this long.
-    Slow(Duration),
-    /// 200 with a body that is not Prometheus text.
-    Garbage,
-    /// 500 Internal Server Error.
-    Error,
-}
-
-struct Shared {
-    mode: Mode,
+pub(super) struct Shared {
+    pub(super) mode: Mode,
     /// The uptime served is this plus the time since `since`.
-    base_uptime: f64,
-    since: Instant,
+    pub(super) base_uptime: f64,
+    pub(super) since: Instant,
+    pub(super) counters: Counters,
+    pub(super) requests: u64,
 }
 
 /// The connector's metrics endpoint (`TWINGATE_METRICS_PORT`): a real HTTP
@@ -136,6 +128,13 @@ impl ConnectorMetrics {
             mode: Mode::Normal,
             base_uptime: uptime,
             since: Instant::now(),
+            counters: Counters {
+                base: [1_234_567_890.0, 4567.0, 987_654_321.0, 8910.0],
+                bytes_per_second: 0.0,
+                direct_share: 0.0,
+                since: Instant::now(),
+            },
+            requests: 0,
         }));
         let stop = Arc::new(AtomicBool::new(false));
         let thread = {
@@ -176,11 +175,40 @@ impl ConnectorMetrics {
         self.shared.lock().expect("lock").mode = mode;
     }
 
-    /// The connector started again: uptime from zero.
+    /// The connector started again: uptime and byte counters from zero.
     pub fn restart(&self) {
         let mut shared = self.shared.lock().expect("lock");
         shared.base_uptime = 0.0;
         shared.since = Instant::now();
+        let c = &mut shared.counters;
+        c.base = [0.0; 4];
+        c.since = Instant::now();
+    }
+
+    /// From now on the counters grow by `bytes_per_second` in all, a
+    /// `direct_share` of it direct (peer-to-peer) and the rest relayed,
+    /// in both directions alike.
+    pub fn set_traffic(&self, bytes_per_second: f64, direct_share: f64) {
+        let mut shared = self.shared.lock().expect("lock");
+        let c = &mut shared.counters;
+        c.base = c.now();
+        c.since = Instant::now();
+        c.bytes_per_second = bytes_per_second;
+        c.direct_share = direct_share;
+    }
+
+    /// Sets the counters (inbound direct, inbound relay, outbound direct,
+    /// outbound relay) without a restart: lower values go backwards.
+    pub fn set_counters(&self, values: [f64; 4]) {
+        let mut shared = self.shared.lock().expect("lock");
+        let c = &mut shared.counters;
+        c.base = values;
+        c.since = Instant::now();
+    }
+
+    /// Requests answered so far.
+    pub fn requests(&self) -> u64 {
+        self.shared.lock().expect("lock").requests
     }
 
     /// Closes the listening socket: connections are refused from now on.
@@ -204,57 +232,4 @@ pub fn dead_url() -> String {
     let addr = listener.local_addr().expect("local addr");
     drop(listener);
     format!("http://{addr}/metrics")
-}
-
-fn serve(mut stream: TcpStream, shared: &Mutex<Shared>) {
-    let _ = stream.set_nonblocking(false);
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-    let mut head = Vec::new();
-    let mut buf = [0u8; 1024];
-    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-        match stream.read(&mut buf) {
-            Ok(0) | Err(_) => return,
-            Ok(n) => head.extend_from_slice(&buf[..n]),
-        }
-    }
-    let (mode, uptime) = {
-        let s = shared.lock().expect("lock");
-        (s.mode, s.base_uptime + s.since.elapsed().as_secs_f64())
-    };
-    let (status, body) = match mode {
-        Mode::Normal => ("200 OK", page(uptime)),
-        Mode::Slow(delay) => {
-            std::thread::sleep(delay);
-            ("200 OK", page(uptime))
-        }
-        Mode::Garbage => (
-            "200 OK",
-            "<html><body><h1>It works!</h1></body></html>\n".to_owned(),
-        ),
-        Mode::Error => ("500 Internal Server Error", "oops\n".to_owned()),
-    };
-    let response = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    let _ = stream.write_all(response.as_bytes());
-}
-
-/// The series the connector documents for its endpoint (v1.80+): byte
-/// counters per transport and its uptime. Its resource-count series are not
-/// named in that documentation and are left out.
-fn page(uptime: f64) -> String {
-    format!(
-        "# HELP twingate_inbound_bytes_total Inbound bytes by transport.\n\
-         # TYPE twingate_inbound_bytes_total counter\n\
-         twingate_inbound_bytes_total{{transport=\"direct\"}} 1234567890\n\
-         twingate_inbound_bytes_total{{transport=\"relay\"}} 4567\n\
-         # HELP twingate_outbound_bytes_total Outbound bytes by transport.\n\
-         # TYPE twingate_outbound_bytes_total counter\n\
-         twingate_outbound_bytes_total{{transport=\"direct\"}} 987654321\n\
-         twingate_outbound_bytes_total{{transport=\"relay\"}} 8910\n\
-         # HELP twingate_connector_uptime_seconds Connector uptime in seconds.\n\
-         # TYPE twingate_connector_uptime_seconds gauge\n\
-         twingate_connector_uptime_seconds {uptime:.3}\n"
-    )
 }

@@ -5,6 +5,7 @@ pub mod certs;
 pub mod check;
 pub mod chromium;
 pub mod connector;
+pub mod connector_page;
 pub mod coturn;
 pub mod dashboards;
 pub mod exporter;

@@ -1,6 +1,7 @@
 //! Every real peer at once, so the exporter shows every family it can:
 //! two honest NTP servers and one that spoofs (so failures are counted),
-//! coturn on loopback, a running fake connector and its metrics endpoint.
+//! coturn on loopback, a running fake connector and its metrics endpoint
+//! with traffic moving.
 
 use super::connector::{ConnectorMetrics, FakeConnector};
 use super::coturn::Coturn;
@@ -18,12 +19,16 @@ impl Peers {
     pub fn start() -> Peers {
         let mut connector = FakeConnector::new();
         connector.start();
+        let connector_metrics = ConnectorMetrics::start(3600.0);
+        // Traffic that moves, a quarter of it peer-to-peer, so the
+        // traffic series and the direct ratio are there too.
+        connector_metrics.set_traffic(4.0 * 1024.0 * 1024.0, 0.25);
         Peers {
             clocks: [NtpServer::honest(0.0), NtpServer::honest(0.0)],
             spoofing_clock: NtpServer::hostile(Behaviour::WrongOrigin),
             coturn: Coturn::start_loopback(),
             connector,
-            connector_metrics: ConnectorMetrics::start(3600.0),
+            connector_metrics,
         }
     }
 

@@ -4,6 +4,9 @@
 use std::net::SocketAddr;
 
 use connector_exporter::probe::clock::{ClockReport, ClockSample, ClockServer, KernelClock};
+use connector_exporter::probe::connector::traffic::{
+    Direction, Share, TrafficReport, TrafficSeries,
+};
 use connector_exporter::probe::connector::{
     ConnectorReport, ConnectorState, Source, SourceVerdict,
 };
@@ -77,6 +80,7 @@ pub fn connector(up: bool, restarts: u64) -> Report {
             failure: None,
             read_error: false,
         }],
+        traffic: None,
     })
 }
 
@@ -92,4 +96,46 @@ pub fn host(hostname: &str) -> Report {
             address: "10.0.0.5".parse().unwrap(),
         }],
     })
+}
+
+/// A running connector whose page moved `total_bytes` in the last
+/// `window_seconds`, a `direct_share` of it peer-to-peer; `None`: a page
+/// without the byte counters (a connector older than 1.80).
+pub fn connector_traffic(traffic: Option<(f64, f64, f64)>) -> Report {
+    let Report::Connector(mut report) = connector(true, 0) else {
+        unreachable!()
+    };
+    let min_bytes = 1024.0 * 1024.0;
+    report.traffic = Some(match traffic {
+        None => TrafficReport {
+            series: Vec::new(),
+            window: None,
+            direct_ratio: None,
+            since_start: None,
+            missing_families: true,
+            failures: Vec::new(),
+            min_bytes,
+        },
+        Some((window_seconds, total_bytes, direct_share)) => {
+            let window = Share {
+                seconds: Some(window_seconds),
+                direct_bytes: total_bytes * direct_share,
+                total_bytes,
+            };
+            TrafficReport {
+                series: vec![TrafficSeries {
+                    direction: Direction::Inbound,
+                    transport: "direct".to_owned(),
+                    bytes_total: window.direct_bytes,
+                }],
+                window: Some(window),
+                direct_ratio: (total_bytes >= min_bytes).then_some(direct_share),
+                since_start: Some(window),
+                missing_families: false,
+                failures: Vec::new(),
+                min_bytes,
+            }
+        }
+    });
+    Report::Connector(report)
 }

@@ -4,21 +4,32 @@
 use std::time::Duration;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Empty, Limited};
+use http_body_util::{BodyExt, Empty, LengthLimitError, Limited};
 use hyper::Request;
 use hyper::header::{ACCEPT, HOST, USER_AGENT};
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
 
-use super::text_format;
+use super::text_format::{self, Page};
 use crate::config::parse_server;
 use crate::probe::{Failure, Reason};
 
 /// The metric whose presence the connector's page is read for.
 pub const UPTIME_METRIC: &str = "twingate_connector_uptime_seconds";
 
-/// A connector's page is a few kilobytes; this only stops a runaway.
-const MAX_BODY: usize = 4 << 20;
+/// A connector's page is a few kilobytes; this only stops a runaway (a
+/// page that would not fit is cut off here, not read to its end).
+pub const MAX_BODY: usize = 4 << 20;
+
+/// The connector's uptime from its page; `None` when the page does not
+/// have a usable one.
+pub fn uptime(page: &Page) -> Option<f64> {
+    page.samples
+        .iter()
+        .find(|s| s.name == UPTIME_METRIC)
+        .map(|s| s.value)
+        .filter(|v| v.is_finite() && *v >= 0.0)
+}
 
 pub struct MetricsSource {
     url: String,
@@ -66,9 +77,8 @@ impl MetricsSource {
         &self.url
     }
 
-    /// The connector's uptime from its page; `Ok(None)` when the page is
-    /// valid but does not have it.
-    pub async fn read(&self, timeout: Duration) -> Result<Option<f64>, FetchError> {
+    /// The connector's page, parsed whole.
+    pub async fn read(&self, timeout: Duration) -> Result<Page, FetchError> {
         let body = match tokio::time::timeout(timeout, self.fetch()).await {
             Ok(result) => result?,
             Err(_) => {
@@ -81,13 +91,7 @@ impl MetricsSource {
         let malformed = |m: String| FetchError::Failed(Failure::new(Reason::Malformed, m));
         let text = std::str::from_utf8(&body)
             .map_err(|e| malformed(format!("{}: not UTF-8 text: {e}", self.url)))?;
-        let samples =
-            text_format::parse(text).map_err(|e| malformed(format!("{}: {e}", self.url)))?;
-        Ok(samples
-            .iter()
-            .find(|s| s.name == UPTIME_METRIC)
-            .map(|s| s.value)
-            .filter(|v| v.is_finite() && *v >= 0.0))
+        text_format::parse_page(text).map_err(|e| malformed(format!("{}: {e}", self.url)))
     }
 
     async fn fetch(&self) -> Result<Bytes, FetchError> {
@@ -157,7 +161,18 @@ impl MetricsSource {
         let body = Limited::new(response.into_body(), MAX_BODY)
             .collect()
             .await
-            .map_err(|e| failed(Reason::Malformed, format!("{}: body: {e}", self.url)))?
+            .map_err(|e| {
+                let message = if e.is::<LengthLimitError>() {
+                    format!(
+                        "{}: page larger than {} MiB, cut off",
+                        self.url,
+                        MAX_BODY >> 20
+                    )
+                } else {
+                    format!("{}: body: {e}", self.url)
+                };
+                failed(Reason::Malformed, message)
+            })?
             .to_bytes();
         drop(driver);
         Ok(body)

@@ -10,6 +10,7 @@ pub mod state;
 pub mod systemd;
 pub mod text_format;
 pub mod tracker;
+pub mod traffic;
 
 use std::path::Path;
 use std::sync::{Mutex, PoisonError};
@@ -25,6 +26,7 @@ pub use self::report::{
 use self::state::StateStore;
 use self::systemd::{Reading, SystemdSource, UnitVerdict};
 use self::tracker::{Observation, TrackedState, Tracker};
+use self::traffic::TrafficTracker;
 use super::{Failure, Probe, ProbeKind, Reason, Report};
 use crate::config::ConnectorConfig;
 use crate::sampler::unix_now;
@@ -42,6 +44,9 @@ pub struct ConnectorProbe {
     process: Option<ProcessSource>,
     systemd: Option<SystemdSource>,
     metrics: Option<MetricsSource>,
+    /// Kept apart from `inner`: the byte counters are read from the same
+    /// page but judged on their own.
+    traffic: Mutex<TrafficTracker>,
     store: Option<StateStore>,
     boot_id: Option<String>,
     inner: Mutex<Inner>,
@@ -85,6 +90,10 @@ impl ConnectorProbe {
             systemd: (!config.systemd_unit.is_empty())
                 .then(|| SystemdSource::new(&config.systemd_unit)),
             metrics,
+            traffic: Mutex::new(TrafficTracker::new(
+                config.traffic_window,
+                config.traffic_min_bytes,
+            )),
             store,
             boot_id,
             inner: Mutex::new(Inner {
@@ -159,6 +168,12 @@ impl ConnectorProbe {
             }
         };
         let (unit, page) = tokio::join!(unit, page);
+        let traffic = self.metrics.as_ref().map(|_| {
+            let page = page.as_ref().and_then(|p| p.as_ref().ok());
+            let uptime = page.and_then(metrics_source::uptime);
+            let mut tracker = self.traffic.lock().unwrap_or_else(PoisonError::into_inner);
+            tracker.observe(page, uptime, std::time::Instant::now())
+        });
         match unit {
             None => {}
             Some(Ok(Reading::NoSystemd)) => evidence.push((
@@ -184,8 +199,8 @@ impl ConnectorProbe {
         }
         match page {
             None => {}
-            Some(Ok(uptime)) => {
-                obs.metrics_uptime = uptime;
+            Some(Ok(page)) => {
+                obs.metrics_uptime = metrics_source::uptime(&page);
                 evidence.push((Source::Metrics, Evidence::Up));
             }
             Some(Err(FetchError::Refused(f))) => {
@@ -243,6 +258,7 @@ impl ConnectorProbe {
                     never_seen: Some(self.never_seen(&sources)),
                     process: None,
                     sources,
+                    traffic,
                 });
             }
             let tracked = inner.tracker.observe(obs);
@@ -270,6 +286,7 @@ impl ConnectorProbe {
             never_seen: None,
             process: process_info,
             sources,
+            traffic,
         })
     }
 

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use super::traffic::TrafficReport;
 use crate::probe::Failure;
 
 #[derive(Clone, Debug, Serialize)]
@@ -16,6 +17,8 @@ pub struct ConnectorReport {
     /// The verdict of every available evidence source; an unavailable source
     /// is left out, not reported as down.
     pub sources: Vec<SourceVerdict>,
+    /// The connector's own byte counters; `None` without a metrics URL.
+    pub traffic: Option<TrafficReport>,
 }
 
 /// Up or down since when, once some source has seen the connector.
@@ -79,6 +82,7 @@ impl ConnectorReport {
             .iter()
             .filter(|s| s.read_error)
             .filter_map(|s| s.failure.as_ref())
+            .chain(self.traffic.iter().flat_map(|t| &t.failures))
             .collect()
     }
 

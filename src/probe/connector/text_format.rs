@@ -7,7 +7,7 @@
 //! float value and an optional integer timestamp, at most one HELP and one
 //! TYPE per metric and no TYPE after that metric's samples.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Sample {
@@ -26,8 +26,21 @@ pub struct ParseError {
 
 const TYPES: [&str; 5] = ["counter", "gauge", "histogram", "summary", "untyped"];
 
+/// A whole page: its samples and the type each TYPE line declared.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Page {
+    pub samples: Vec<Sample>,
+    /// Metric name (as written on its TYPE line) to one of [`TYPES`].
+    pub types: HashMap<String, &'static str>,
+}
+
 pub fn parse(text: &str) -> Result<Vec<Sample>, ParseError> {
+    parse_page(text).map(|p| p.samples)
+}
+
+pub fn parse_page(text: &str) -> Result<Page, ParseError> {
     let mut samples = Vec::new();
+    let mut types = HashMap::new();
     let mut helped = HashSet::new();
     let mut typed = HashSet::new();
     let mut sampled = HashSet::new();
@@ -46,13 +59,14 @@ pub fn parse(text: &str) -> Result<Vec<Sample>, ParseError> {
                 Some(Meta::Help(name)) if !helped.insert(name.to_owned()) => {
                     return Err(error(format!("second HELP line for {name}")));
                 }
-                Some(Meta::Type(name)) => {
+                Some(Meta::Type(name, kind)) => {
                     if sampled.contains(name) {
                         return Err(error(format!("TYPE line for {name} after its samples")));
                     }
                     if !typed.insert(name.to_owned()) {
                         return Err(error(format!("second TYPE line for {name}")));
                     }
+                    types.insert(name.to_owned(), kind);
                 }
                 Some(Meta::Help(_)) | None => {}
             }
@@ -64,12 +78,12 @@ pub fn parse(text: &str) -> Result<Vec<Sample>, ParseError> {
         }
         samples.push(sample);
     }
-    Ok(samples)
+    Ok(Page { samples, types })
 }
 
 enum Meta<'a> {
     Help(&'a str),
-    Type(&'a str),
+    Type(&'a str, &'static str),
 }
 
 fn is_blank(c: char) -> bool {
@@ -94,10 +108,10 @@ fn parse_comment(comment: &str) -> Result<Option<Meta<'_>>, String> {
     let rest = rest.trim_start_matches(is_blank);
     if keyword == "TYPE" {
         let kind = rest.trim_end_matches(is_blank);
-        if !TYPES.contains(&kind) {
+        let Some(known) = TYPES.iter().find(|t| **t == kind) else {
             return Err(format!("unknown metric type {kind:?} for {name}"));
-        }
-        return Ok(Some(Meta::Type(name)));
+        };
+        return Ok(Some(Meta::Type(name, known)));
     }
     let mut chars = rest.chars();
     while let Some(c) = chars.next() {
@@ -286,6 +300,20 @@ mod tests {
             let err = parse(text).expect_err(text);
             assert_eq!(err.line, line, "{text:?}: {err}");
         }
+    }
+
+    #[test]
+    fn types_are_kept_by_name() {
+        let page = parse_page(PAGE).unwrap();
+        assert_eq!(
+            page.types.get("twingate_connector_uptime_seconds"),
+            Some(&"gauge")
+        );
+        assert_eq!(
+            page.types.get("twingate_connector_bytes_total"),
+            Some(&"counter")
+        );
+        assert_eq!(page.types.get("odd:name_with_colon"), None);
     }
 
     #[test]
