@@ -74,9 +74,15 @@ pub struct Flags {
     #[arg(long = "web.max-header-bytes", env = env_name!("WEB_MAX_HEADER_BYTES"), value_name = "BYTES", global = true)]
     pub web_max_header_bytes: Option<String>,
 
-    /// NTP server, host[:port], repeatable; replaces the defaults.
+    /// NTP server, host[:port], repeatable; replaces the defaults. Empty: no NTP (HTTPS servers only).
     #[arg(long = "clock.server", env = env_name!("CLOCK_SERVER"), value_name = "HOST[:PORT]", value_delimiter = ',', global = true)]
     pub clock_server: Vec<String>,
+    /// HTTPS server whose Date header is measured (https:// URL), repeatable; replaces the default, which is the controller when --twingate.network is set. Empty: none.
+    #[arg(long = "clock.http-server", env = env_name!("CLOCK_HTTP_SERVER"), value_name = "URL", value_delimiter = ',', global = true)]
+    pub clock_http_server: Vec<String>,
+    /// PEM file with the only CAs trusted for the HTTPS clock servers [default: the built-in Mozilla roots].
+    #[arg(long = "clock.http-ca-file", env = env_name!("CLOCK_HTTP_CA_FILE"), value_name = "PATH", global = true)]
+    pub clock_http_ca_file: Option<String>,
     /// Clock offset the controller tolerates [default: 5s].
     #[arg(long = "clock.tolerance", env = env_name!("CLOCK_TOLERANCE"), value_name = "DURATION", global = true)]
     pub clock_tolerance: Option<String>,

@@ -49,7 +49,15 @@ pub struct WebConfig {
 
 #[derive(Clone, Debug)]
 pub struct ClockConfig {
+    /// NTP servers; empty when `--clock.server=` turned NTP off.
     pub servers: Vec<ServerAddress>,
+    /// HTTPS servers whose `Date` is measured; by default the controller.
+    pub http_servers: Vec<crate::https::HttpsUrl>,
+    /// Trust for the HTTPS servers; built only when there are any.
+    pub http_tls: Option<std::sync::Arc<rustls::ClientConfig>>,
+    /// The controller's URL when the network is known, to tell its offset
+    /// (the number the controller itself judges) from the others.
+    pub controller: Option<crate::https::HttpsUrl>,
     pub tolerance: Duration,
     pub samples: u32,
     pub interval: Duration,
@@ -207,6 +215,9 @@ impl Config {
             "json" => LogFormat::Json,
             other => return Err(invalid("log.format", other, "expected text or json")),
         };
+        let twingate = twingate::from_flags(f)?;
+        let controller = twingate.controller_url();
+        let http_servers = http_servers(&f.clock_http_server, controller.as_ref())?;
         let mut disabled = Vec::new();
         for name in &f.probe_disable {
             let kind = ProbeKind::ALL
@@ -221,7 +232,6 @@ impl Config {
                 })?;
             disabled.push(kind);
         }
-        let twingate = twingate::from_flags(f)?;
         // The Admin API probe is off unless it has a key and an address.
         let admin_api = twingate.admin_api().is_some();
         let config = Config {
@@ -255,7 +265,13 @@ impl Config {
                 max_header_bytes: header_bytes(f.web_max_header_bytes.as_deref())?,
             },
             clock: ClockConfig {
-                servers: servers("clock.server", &f.clock_server, &DEFAULT_CLOCK_SERVERS, 123)?,
+                servers: ntp_servers(&f.clock_server)?,
+                http_servers: http_servers.clone(),
+                http_tls: match http_servers.is_empty() {
+                    true => None,
+                    false => Some(http_tls(f.clock_http_ca_file.as_deref())?),
+                },
+                controller: controller.clone(),
                 tolerance: duration("clock.tolerance", f.clock_tolerance.as_deref(), "5s")?,
                 samples: count("clock.samples", f.clock_samples.as_deref(), 4)?,
                 interval: duration("clock.interval", f.clock_interval.as_deref(), "64s")?,
@@ -408,6 +424,47 @@ fn servers(
         .collect()
 }
 
+/// `--clock.server=` (only empty values) turns NTP off, for hosts where
+/// only the HTTPS servers can be reached.
+fn ntp_servers(given: &[String]) -> Result<Vec<ServerAddress>, ConfigError> {
+    if !given.is_empty() && given.iter().all(|s| s.trim().is_empty()) {
+        return Ok(Vec::new());
+    }
+    servers("clock.server", given, &DEFAULT_CLOCK_SERVERS, 123)
+}
+
+/// The HTTPS clock servers: as given (only empty values: none), else the
+/// controller when the network is known. Given servers replace the default
+/// like every server list; name the controller among them to keep it.
+fn http_servers(
+    given: &[String],
+    controller: Option<&crate::https::HttpsUrl>,
+) -> Result<Vec<crate::https::HttpsUrl>, ConfigError> {
+    if given.is_empty() {
+        return Ok(controller.into_iter().cloned().collect());
+    }
+    let mut urls: Vec<crate::https::HttpsUrl> = Vec::new();
+    for text in given.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        let url = crate::https::HttpsUrl::parse(text)
+            .map_err(|p| invalid("clock.http-server", text, p))?;
+        if !urls.contains(&url) {
+            urls.push(url);
+        }
+    }
+    Ok(urls)
+}
+
+fn http_tls(ca_file: Option<&str>) -> Result<std::sync::Arc<rustls::ClientConfig>, ConfigError> {
+    let ca_file = ca_file.filter(|p| !p.is_empty());
+    crate::https::client_config(ca_file.map(Path::new)).map_err(|e| {
+        invalid(
+            "clock.http-ca-file",
+            ca_file.unwrap_or_default(),
+            e.to_string(),
+        )
+    })
+}
+
 /// host, host:port, IPv6 literal, or [IPv6]:port.
 pub fn parse_server(text: &str, default_port: u16) -> Result<ServerAddress, String> {
     let text = text.trim();
@@ -535,6 +592,8 @@ struct WebConfigFileKey {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct ClockFile {
     server: Option<Vec<String>>,
+    http_server: Option<Vec<String>>,
+    http_ca_file: Option<String>,
     tolerance: Option<String>,
     samples: Option<u64>,
     interval: Option<String>,
@@ -652,6 +711,8 @@ fn read_file(path: &Path) -> Result<Flags, ConfigError> {
         web_idle_timeout: file.web.idle_timeout,
         web_max_header_bytes: number(file.web.max_header_bytes),
         clock_server: file.clock.server.unwrap_or_default(),
+        clock_http_server: file.clock.http_server.unwrap_or_default(),
+        clock_http_ca_file: file.clock.http_ca_file,
         clock_tolerance: file.clock.tolerance,
         clock_samples: number(file.clock.samples),
         clock_interval: file.clock.interval,
@@ -704,6 +765,8 @@ fn merge(flag: Flags, file: Flags) -> Flags {
         web_idle_timeout: flag.web_idle_timeout.or(file.web_idle_timeout),
         web_max_header_bytes: flag.web_max_header_bytes.or(file.web_max_header_bytes),
         clock_server: list(flag.clock_server, file.clock_server),
+        clock_http_server: list(flag.clock_http_server, file.clock_http_server),
+        clock_http_ca_file: flag.clock_http_ca_file.or(file.clock_http_ca_file),
         clock_tolerance: flag.clock_tolerance.or(file.clock_tolerance),
         clock_samples: flag.clock_samples.or(file.clock_samples),
         clock_interval: flag.clock_interval.or(file.clock_interval),

@@ -45,6 +45,11 @@ pub fn offset(seconds: f64) -> String {
     format!("{seconds:+.3} s")
 }
 
+/// `-0.410 s ± 20 ms`: a measured offset with its error bar.
+pub fn offset_with_bar(seconds: f64, uncertainty: f64) -> String {
+    format!("{} ± {}", offset(seconds), brief(uncertainty))
+}
+
 /// A tolerance without needless decimals: `5 s`, `2.5 s`.
 pub fn tolerance(seconds: f64) -> String {
     if seconds.fract() == 0.0 {
@@ -84,6 +89,7 @@ mod tests {
         assert_eq!(brief(1.2391), "1.24 s");
         assert_eq!(offset(-6.0), "-6.000 s");
         assert_eq!(offset(0.0123), "+0.012 s");
+        assert_eq!(offset_with_bar(-0.41, 0.02), "-0.410 s ± 20 ms");
         assert_eq!(tolerance(5.0), "5 s");
         assert_eq!(tolerance(2.5), "2.5 s");
         assert_eq!(timestamp(1_700_000_000.0), "2023-11-14T22:13:20Z");

@@ -245,7 +245,11 @@ fn summary(page: &mut String, status: &Status<'_>) {
         }
     }
     if let Some(Report::Clock(c)) = status.report(ProbeKind::Clock) {
-        let offset = c.offset_seconds.map_or("unknown".to_owned(), human::offset);
+        let offset = match (c.offset_seconds, c.offset_uncertainty_seconds) {
+            (Some(o), Some(u)) => human::offset_with_bar(o, u),
+            (Some(o), None) => human::offset(o),
+            (None, _) => "unknown".to_owned(),
+        };
         facts.push(("Time offset", offset, verdict(ProbeKind::Clock, "offset")));
     }
     if let Some(Report::Stun(s)) = status.report(ProbeKind::Stun) {

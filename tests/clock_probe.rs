@@ -48,6 +48,9 @@ fn config(hosts: &[&str], timeout: Duration) -> ClockConfig {
                 port: 123,
             })
             .collect(),
+        http_servers: Vec::new(),
+        http_tls: None,
+        controller: None,
         tolerance: Duration::from_secs(5),
         samples: 4,
         interval: Duration::from_secs(1),

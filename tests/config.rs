@@ -153,6 +153,12 @@ fn valid_file_round_trips() {
     assert_eq!(c.web.max_header_bytes, 32768);
     let servers: Vec<String> = c.clock.servers.iter().map(|s| s.to_string()).collect();
     assert_eq!(servers, ["127.0.0.1:123", "[::1]:1123", "time.example:123"]);
+    let https: Vec<&str> = c.clock.http_servers.iter().map(|u| u.as_str()).collect();
+    assert_eq!(
+        https,
+        ["https://time.example/", "https://127.0.0.1:8443/health"]
+    );
+    assert!(c.clock.http_tls.is_some());
     assert_eq!(c.clock.tolerance, Duration::from_secs(4));
     assert_eq!(c.clock.samples, 3);
     assert_eq!(c.clock.interval, Duration::from_secs(30));
@@ -194,6 +200,56 @@ fn valid_file_round_trips() {
     let c = load(&[&format!("--config.file={path}"), "--clock.tolerance=2s"]);
     assert_eq!(c.clock.tolerance, Duration::from_secs(2));
     assert_eq!(c.clock.samples, 3);
+}
+
+#[test]
+fn https_clock_servers_default_to_the_controller() {
+    let c = load(&[]);
+    assert!(c.clock.http_servers.is_empty() && c.clock.http_tls.is_none());
+    assert!(c.clock.controller.is_none());
+    let c = load(&["--twingate.network=acme"]);
+    let https: Vec<&str> = c.clock.http_servers.iter().map(|u| u.as_str()).collect();
+    assert_eq!(https, ["https://acme.twingate.com/"]);
+    assert_eq!(
+        c.clock.controller.as_ref().map(|u| u.as_str()),
+        Some("https://acme.twingate.com/")
+    );
+    assert!(c.clock.http_tls.is_some());
+    // Given servers replace the default; the controller stays known.
+    let c = load(&[
+        "--twingate.network=acme",
+        "--clock.http-server=https://127.0.0.1:8443/",
+    ]);
+    let https: Vec<&str> = c.clock.http_servers.iter().map(|u| u.as_str()).collect();
+    assert_eq!(https, ["https://127.0.0.1:8443/"]);
+    assert!(c.clock.controller.is_some());
+    // Empty turns a kind of server off.
+    let c = load(&["--twingate.network=acme", "--clock.http-server="]);
+    assert!(c.clock.http_servers.is_empty());
+    let c = load(&["--clock.server="]);
+    assert!(c.clock.servers.is_empty());
+}
+
+#[test]
+fn bad_https_clock_settings_exit_2_naming_the_flag() {
+    for (args, want) in [
+        (
+            &["--clock.http-server=http://time.example/"][..],
+            "invalid value \"http://time.example/\" for clock.http-server: expected an https:// URL",
+        ),
+        (
+            &[
+                "--clock.http-server=https://time.example/",
+                "--clock.http-ca-file=/nonexistent/ca.pem",
+            ][..],
+            "invalid value \"/nonexistent/ca.pem\" for clock.http-ca-file: reading /nonexistent/ca.pem",
+        ),
+    ] {
+        let (code, _, stderr) = run(args);
+        assert_eq!(code, Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(want), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    }
 }
 
 #[test]

@@ -5,7 +5,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::reports::{clock, connector, host, stun};
+use common::reports::{clock, clock_from_https, connector, host, stun};
 use connector_exporter::diagnosis::{
     Diagnosis, Line, STUN_BLOCKED_HINT, SYMMETRIC_NAT_HINT, Verdict, diagnose,
 };
@@ -59,7 +59,11 @@ fn clock_offset_against_the_tolerance() {
             "clock is 3.2 s ahead of the reference, near the ±5 s",
         ),
         (-2.6, Verdict::Warning, "2.6 s behind"),
-        (-0.012, Verdict::Ok, "-0.012 s (within ±5 s)"),
+        (
+            -0.012,
+            Verdict::Ok,
+            "-0.012 s ± 1 ms (within ±5 s), from NTP",
+        ),
     ];
     for (offset, verdict, text) in cases {
         let d = diagnose_rounds(vec![(ProbeKind::Clock, Ok(clock(Some(offset), true)))]);
@@ -75,6 +79,49 @@ fn clock_offset_against_the_tolerance() {
         .as_deref()
         .unwrap();
     assert!(hint.contains("chrony"), "{hint}");
+}
+
+#[test]
+fn an_offset_from_https_says_ntp_is_blocked_and_carries_its_error_bar() {
+    let d = diagnose_rounds(vec![(ProbeKind::Clock, Ok(clock_from_https(-0.41, 0.02)))]);
+    let l = line(&d, ProbeKind::Clock, "offset");
+    assert_eq!(l.verdict, Verdict::Ok, "{l:?}");
+    assert_eq!(
+        l.value,
+        "NTP blocked: offset from the controller's HTTPS Date: -0.410 s ± 20 ms (within ±5 s)"
+    );
+    // The failed NTP server is still named, as a warning.
+    let server = line(&d, ProbeKind::Clock, "server");
+    assert_eq!(
+        (server.label.as_str(), server.verdict),
+        ("127.0.0.1:123", Verdict::Warning)
+    );
+    assert_eq!(d.verdict, Verdict::Warning);
+}
+
+#[test]
+fn an_error_bar_reaching_past_the_tolerance_is_a_warning() {
+    // 4.9 s is inside ±5 s, but ± 0.2 s reaches 5.1 s.
+    let d = diagnose_rounds(vec![(ProbeKind::Clock, Ok(clock_from_https(-4.9, 0.2)))]);
+    let l = line(&d, ProbeKind::Clock, "offset");
+    assert_eq!(l.verdict, Verdict::Warning, "{l:?}");
+    assert!(
+        l.value
+            .contains("error bar of ±200 ms reaches past the tolerance"),
+        "{}",
+        l.value
+    );
+    assert!(l.value.contains("NTP blocked"), "{}", l.value);
+    assert!(l.hint.is_some());
+    // The same offset measured to ± 20 ms is only near the limit.
+    let d = diagnose_rounds(vec![(ProbeKind::Clock, Ok(clock_from_https(-4.9, 0.02)))]);
+    let l = line(&d, ProbeKind::Clock, "offset");
+    assert!(l.value.contains("near the ±5 s"), "{}", l.value);
+    // Beyond it, a problem whatever the bar.
+    let d = diagnose_rounds(vec![(ProbeKind::Clock, Ok(clock_from_https(5.2, 0.3)))]);
+    let l = line(&d, ProbeKind::Clock, "offset");
+    assert_eq!(l.verdict, Verdict::Problem);
+    assert_hints(&d);
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! The series of each probe's report.
 
 use super::{Family, bool_value, none};
-use crate::probe::clock::ClockReport;
+use crate::probe::clock::{ClockReport, SampleDetail};
 use crate::probe::connector::ConnectorReport;
 use crate::probe::connector::traffic::TrafficReport;
 use crate::probe::host::HostReport;
@@ -10,15 +10,19 @@ use crate::probe::stun::StunReport;
 pub(super) fn clock(r: &ClockReport) -> Vec<Family> {
     let mut server_offset = Family::gauge(
         "connector_clock_server_offset_seconds",
-        "Clock offset against one reference server, local minus reference (the controller's sign): a server 3 s ahead of this host gives -3",
+        "Clock offset against one reference server (NTP, or https:// from its Date header), local minus reference (the controller's sign): a server 3 s ahead of this host gives -3",
+    );
+    let mut uncertainty = Family::gauge(
+        "connector_clock_server_uncertainty_seconds",
+        "Error bar of the server's offset: NTP root distance (root delay/2 + root dispersion + delay/2); HTTPS half the interval the Date answers proved, half the round trip included",
     );
     let mut rtt = Family::gauge(
         "connector_clock_server_rtt_seconds",
-        "Round-trip delay of the kept (lowest-delay) sample",
+        "Round-trip delay of the kept (lowest-delay) sample; HTTPS: the fastest request",
     );
     let mut stratum = Family::gauge(
         "connector_clock_server_stratum",
-        "Stratum of the reference server",
+        "Stratum of the NTP reference server",
     );
     let mut distance = Family::gauge(
         "connector_clock_server_root_distance_seconds",
@@ -33,18 +37,42 @@ pub(super) fn clock(r: &ClockReport) -> Vec<Family> {
         up = up.with(label(), bool_value(s.outcome.is_ok()));
         if let Ok(sample) = &s.outcome {
             server_offset = server_offset.with(label(), sample.offset_seconds);
+            uncertainty = uncertainty.with(label(), sample.uncertainty_seconds);
             rtt = rtt.with(label(), sample.rtt_seconds);
-            stratum = stratum.with(label(), f64::from(sample.stratum));
-            distance = distance.with(label(), sample.root_distance_seconds);
+            if let SampleDetail::Ntp {
+                stratum: st,
+                root_distance_seconds,
+            } = sample.detail
+            {
+                stratum = stratum.with(label(), f64::from(st));
+                distance = distance.with(label(), root_distance_seconds);
+            }
         }
     }
+    let controller = r.controller.as_ref();
     let mut out = vec![
         Family::gauge(
             "connector_clock_offset_seconds",
-            "Selected clock offset (median over the servers that answered validly), local minus reference as the controller shows it: negative means this host is behind, so a reference 3 s ahead gives -3. SNTP tools print the opposite sign",
+            "Selected clock offset (median over the NTP servers that answered validly, over the HTTPS servers when none did), local minus reference as the controller shows it: negative means this host is behind, so a reference 3 s ahead gives -3. SNTP tools print the opposite sign",
         )
         .with_opt(none(), r.offset_seconds),
+        Family::gauge(
+            "connector_clock_offset_uncertainty_seconds",
+            "Error bar of the selected offset: the true offset lies within this of connector_clock_offset_seconds",
+        )
+        .with_opt(none(), r.offset_uncertainty_seconds),
+        Family::gauge(
+            "connector_clock_controller_offset_seconds",
+            "Clock offset against the controller itself, from its HTTPS Date header, local minus controller (the number the controller judges); absent unless --twingate.network is set and the controller answered",
+        )
+        .with_opt(none(), controller.map(|c| c.offset_seconds)),
+        Family::gauge(
+            "connector_clock_controller_offset_uncertainty_seconds",
+            "Error bar of connector_clock_controller_offset_seconds",
+        )
+        .with_opt(none(), controller.map(|c| c.uncertainty_seconds)),
         server_offset,
+        uncertainty,
         rtt,
         stratum,
         distance,

@@ -22,8 +22,18 @@ pub fn binary() -> std::path::PathBuf {
 pub fn isolated(args: &[&str]) -> Vec<String> {
     let given = |flag: &str| args.iter().any(|a| a.starts_with(flag));
     let mut disabled = Vec::new();
-    if !given("--clock.server") {
+    let mut extra = Vec::new();
+    let (ntp, https) = (given("--clock.server"), given("--clock.http-server"));
+    if !ntp && !https {
         disabled.push("clock");
+    }
+    // One kind of clock server named: the other kind gets none, rather
+    // than the public NTP defaults or the controller of --twingate.network.
+    if https && !ntp {
+        extra.push("--clock.server=".to_owned());
+    }
+    if ntp && !https {
+        extra.push("--clock.http-server=".to_owned());
     }
     if !given("--stun.server") {
         disabled.push("stun");
@@ -40,6 +50,7 @@ pub fn isolated(args: &[&str]) -> Vec<String> {
     if !given("--twingate.api-url") {
         full.push("--probe.disable=admin_api".to_owned());
     }
+    full.extend(extra);
     full.extend(args.iter().map(|a| a.to_string()));
     full
 }

@@ -27,7 +27,8 @@ pub enum Mode {
     Honest,
     /// This status for every request (401, 403, 500, 503…).
     Status(u16),
-    /// 429 for the next `times` requests, with this Retry-After if any.
+    /// 429 for the next `times` requests, with this Retry-After if any
+    /// (`date+N` is sent as the HTTP date N seconds after the answer).
     RateLimited {
         retry_after: Option<String>,
         times: usize,
@@ -280,6 +281,13 @@ async fn answer(state: Arc<Mutex<State>>, req: Request<Incoming>) -> Result<Answ
         Mode::RateLimited { retry_after, .. } => {
             let mut r = reply(429, r#"{"message":"rate limited"}"#);
             if let Some(v) = retry_after {
+                // `date+N`: an HTTP date N seconds from this answer.
+                let v = match v.strip_prefix("date+").and_then(|n| n.parse().ok()) {
+                    Some(n) => httpdate::fmt_http_date(
+                        std::time::SystemTime::now() + Duration::from_secs(n),
+                    ),
+                    None => v,
+                };
                 r.headers_mut().insert("retry-after", v.parse().unwrap());
             }
             r

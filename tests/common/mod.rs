@@ -11,6 +11,7 @@ pub mod dashboards;
 pub mod exporter;
 pub mod graphql;
 pub mod http;
+pub mod https_date;
 pub mod metrics;
 pub mod netns;
 pub mod ntp;

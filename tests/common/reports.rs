@@ -3,7 +3,9 @@
 
 use std::net::SocketAddr;
 
-use connector_exporter::probe::clock::{ClockReport, ClockSample, ClockServer, KernelClock};
+use connector_exporter::probe::clock::{
+    ClockReport, ClockSample, ClockServer, ControllerOffset, KernelClock, Protocol, SampleDetail,
+};
 use connector_exporter::probe::connector::traffic::{
     Direction, Share, TrafficReport, TrafficSeries,
 };
@@ -17,13 +19,17 @@ use connector_exporter::probe::{Failure, Reason, Report};
 pub fn clock(offset: Option<f64>, kernel_synchronized: bool) -> Report {
     let server = ClockServer {
         server: "127.0.0.1:123".to_owned(),
+        protocol: Protocol::Ntp,
         outcome: match offset {
             Some(offset_seconds) => Ok(ClockSample {
                 address: "127.0.0.1:123".parse().unwrap(),
                 offset_seconds,
                 rtt_seconds: 0.0002,
-                stratum: 1,
-                root_distance_seconds: 0.001,
+                uncertainty_seconds: 0.001,
+                detail: SampleDetail::Ntp {
+                    stratum: 1,
+                    root_distance_seconds: 0.001,
+                },
             }),
             None => Err(Failure::new(Reason::Timeout, "no reply within 1s")),
         },
@@ -31,10 +37,56 @@ pub fn clock(offset: Option<f64>, kernel_synchronized: bool) -> Report {
     Report::Clock(ClockReport {
         servers: vec![server],
         offset_seconds: offset,
+        offset_uncertainty_seconds: offset.map(|_| 0.001),
+        source: offset.map(|_| Protocol::Ntp),
+        controller: None,
         kernel: Some(KernelClock {
             synchronized: kernel_synchronized,
             max_error_seconds: 0.016,
         }),
+    })
+}
+
+/// NTP blocked (its one server timed out): the offset comes from the
+/// controller's HTTPS `Date`, `offset` ± `uncertainty`.
+pub fn clock_from_https(offset: f64, uncertainty: f64) -> Report {
+    let controller = "https://acme.twingate.com/";
+    let servers = vec![
+        ClockServer {
+            server: "127.0.0.1:123".to_owned(),
+            protocol: Protocol::Ntp,
+            outcome: Err(Failure::new(
+                Reason::Timeout,
+                "127.0.0.1:123: no reply within 2.5 s",
+            )),
+        },
+        ClockServer {
+            server: controller.to_owned(),
+            protocol: Protocol::Https,
+            outcome: Ok(ClockSample {
+                address: "127.0.0.1:443".parse().unwrap(),
+                offset_seconds: offset,
+                rtt_seconds: 0.0004,
+                uncertainty_seconds: uncertainty,
+                detail: SampleDetail::Https {
+                    requests: 12,
+                    connections: 1,
+                    status: 200,
+                },
+            }),
+        },
+    ];
+    Report::Clock(ClockReport {
+        servers,
+        offset_seconds: Some(offset),
+        offset_uncertainty_seconds: Some(uncertainty),
+        source: Some(Protocol::Https),
+        controller: Some(ControllerOffset {
+            server: controller.to_owned(),
+            offset_seconds: offset,
+            uncertainty_seconds: uncertainty,
+        }),
+        kernel: None,
     })
 }
 

@@ -1,4 +1,5 @@
-//! Clock offset against reference time over SNTP.
+//! Clock offset against reference time over SNTP, and against HTTPS
+//! servers (the controller above all) from their `Date` header.
 //!
 //! Each round resolves every configured server afresh, sends it a few
 //! requests spread over the round (each on a fresh socket, see [`exchange`]),
@@ -6,9 +7,15 @@
 //! sample has the smallest error bound) and selects the median across the
 //! servers that answered validly. All servers are asked concurrently and the
 //! round ends before the probe timeout, so partial results are kept rather
-//! than cut off by the sampler.
+//! than cut off by the sampler. The HTTPS servers are measured in the same
+//! round, concurrently ([`http_date`]); the selected offset comes from NTP
+//! whenever an NTP server answered, from HTTPS otherwise (where outbound
+//! UDP 123 is blocked), and always carries its error bar.
 
+mod bisect;
+pub mod date;
 pub mod exchange;
+pub mod http_date;
 pub mod kernel;
 pub mod packet;
 mod select;
@@ -19,16 +26,17 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use futures_util::future::{BoxFuture, join_all};
+use futures_util::future::{BoxFuture, join, join_all};
 use serde::Serialize;
 use tokio::time::Instant;
 
 use self::exchange::Miss;
 use self::packet::Kiss;
 use self::select::best_sample;
-pub use self::select::median;
+pub use self::select::{Selected, median, select};
 use super::{Failure, Probe, ProbeKind, Reason, Report};
 use crate::config::{ClockConfig, ServerAddress};
+use crate::https::HttpsUrl;
 
 /// One round against every configured reference server.
 #[derive(Clone, Debug, Serialize)]
@@ -37,18 +45,43 @@ pub struct ClockReport {
     /// The selected offset, local − reference (the controller's sign:
     /// negative means this host is behind). `None` when no server answered.
     pub offset_seconds: Option<f64>,
+    /// The error bar of `offset_seconds`: the true offset lies within this
+    /// of it (when the servers it came from are honest).
+    pub offset_uncertainty_seconds: Option<f64>,
+    /// Which protocol gave the selected offset.
+    pub source: Option<Protocol>,
+    /// The offset against the controller's own clock (its HTTPS `Date`),
+    /// when the controller is among the servers and answered.
+    pub controller: Option<ControllerOffset>,
     /// The kernel's own view (Linux `adjtimex`); `None` where unavailable.
     pub kernel: Option<KernelClock>,
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Protocol {
+    Ntp,
+    Https,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ControllerOffset {
+    pub server: String,
+    pub offset_seconds: f64,
+    pub uncertainty_seconds: f64,
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct ClockServer {
-    /// The server as configured (host[:port]); the `server` label.
+    /// The server as configured (host:port for NTP, the https:// URL); the
+    /// `server` label.
     pub server: String,
+    pub protocol: Protocol,
     pub outcome: Result<ClockSample, Failure>,
 }
 
-/// The kept (lowest-delay) sample of one server.
+/// What one server gave this round: for NTP the kept (lowest-delay)
+/// sample, for HTTPS the result of the `Date` search.
 #[derive(Clone, Debug, Serialize)]
 pub struct ClockSample {
     pub address: SocketAddr,
@@ -56,8 +89,28 @@ pub struct ClockSample {
     /// opposite of RFC 5905's θ, and the sign the controller shows.
     pub offset_seconds: f64,
     pub rtt_seconds: f64,
-    pub stratum: u8,
-    pub root_distance_seconds: f64,
+    /// The true offset lies within this of `offset_seconds`. NTP: the root
+    /// distance (root delay/2 + root dispersion + delay/2); HTTPS: half the
+    /// interval the answers proved, which holds half the round trip.
+    pub uncertainty_seconds: f64,
+    #[serde(flatten)]
+    pub detail: SampleDetail,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(untagged)]
+pub enum SampleDetail {
+    Ntp {
+        stratum: u8,
+        root_distance_seconds: f64,
+    },
+    Https {
+        requests: u32,
+        /// Connections opened: more than one when the server closed them.
+        connections: u32,
+        /// HTTP status of the last answer (any status carries a Date).
+        status: u16,
+    },
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -153,6 +206,9 @@ struct Backoff {
 
 pub struct ClockProbe {
     servers: Vec<ServerAddress>,
+    http_servers: Vec<HttpsUrl>,
+    http_tls: Option<Arc<rustls::ClientConfig>>,
+    controller: Option<HttpsUrl>,
     samples: u32,
     schedule: Schedule,
     interval: Duration,
@@ -182,6 +238,9 @@ impl ClockProbe {
         let samples = config.samples.max(1);
         ClockProbe {
             servers: config.servers.clone(),
+            http_servers: config.http_servers.clone(),
+            http_tls: config.http_tls.clone(),
+            controller: config.controller.clone(),
             samples,
             schedule: Schedule::new(samples, config.timeout),
             interval: config.interval,
@@ -198,15 +257,46 @@ impl ClockProbe {
 
     pub async fn round(&self) -> ClockReport {
         let deadline = Instant::now() + self.schedule.budget;
-        let servers = join_all(self.servers.iter().map(|s| self.query(s, deadline))).await;
-        let offsets = servers
-            .iter()
-            .filter_map(|s| s.outcome.as_ref().ok().map(|sample| sample.offset_seconds))
-            .collect();
+        let ntp = join_all(self.servers.iter().map(|s| self.query(s, deadline)));
+        let https = join_all(
+            self.http_servers
+                .iter()
+                .map(|u| self.query_https(u, deadline)),
+        );
+        let (mut servers, https) = join(ntp, https).await;
+        servers.extend(https);
+        let selected = select(&servers);
+        let controller = self.controller.as_ref().and_then(|url| {
+            let server = servers.iter().find(|s| s.server == url.as_str())?;
+            let sample = server.outcome.as_ref().ok()?;
+            Some(ControllerOffset {
+                server: server.server.clone(),
+                offset_seconds: sample.offset_seconds,
+                uncertainty_seconds: sample.uncertainty_seconds,
+            })
+        });
         ClockReport {
             servers,
-            offset_seconds: median(offsets),
+            offset_seconds: selected.map(|s| s.offset_seconds),
+            offset_uncertainty_seconds: selected.map(|s| s.uncertainty_seconds),
+            source: selected.map(|s| s.protocol),
+            controller,
             kernel: kernel::read(),
+        }
+    }
+
+    async fn query_https(&self, url: &HttpsUrl, deadline: Instant) -> ClockServer {
+        let outcome = match &self.http_tls {
+            Some(tls) => http_date::measure(url, tls, deadline).await,
+            None => Err(Failure::new(
+                Reason::Io,
+                format!("{url}: no TLS settings for HTTPS clock servers"),
+            )),
+        };
+        ClockServer {
+            server: url.to_string(),
+            protocol: Protocol::Https,
+            outcome,
         }
     }
 
@@ -215,6 +305,7 @@ impl ClockProbe {
         if let Some(failure) = self.skip_backed_off(&label) {
             return ClockServer {
                 server: label,
+                protocol: Protocol::Ntp,
                 outcome: Err(failure),
             };
         }
@@ -222,6 +313,7 @@ impl ClockProbe {
         self.note_kiss(&label, &outcome);
         ClockServer {
             server: label,
+            protocol: Protocol::Ntp,
             outcome: outcome.map_err(|miss| miss.failure),
         }
     }

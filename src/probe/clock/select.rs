@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 
 use super::exchange::{Answer, Miss};
 use super::packet::Rejection;
-use super::{ClockSample, ServerMiss};
+use super::{ClockSample, ClockServer, Protocol, SampleDetail, ServerMiss};
 use crate::probe::{Failure, Reason};
 
 /// The lowest-delay valid answer, or the most telling reason there is none.
@@ -45,8 +45,12 @@ pub(super) fn best_sample(
             // θ is server − local; we export local − server.
             offset_seconds: -m.offset_seconds,
             rtt_seconds: m.delay_seconds,
-            stratum: best.reply.stratum,
-            root_distance_seconds: m.root_distance_seconds,
+            // The root distance already holds half the delay.
+            uncertainty_seconds: m.root_distance_seconds,
+            detail: SampleDetail::Ntp {
+                stratum: best.reply.stratum,
+                root_distance_seconds: m.root_distance_seconds,
+            },
         });
     }
     // Packets we dropped say more than silence, a refusal more than a timeout.
@@ -70,6 +74,47 @@ pub(super) fn best_sample(
             )
         });
     Err(failure.into())
+}
+
+/// The selected offset and where it came from.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Selected {
+    pub offset_seconds: f64,
+    pub uncertainty_seconds: f64,
+    pub protocol: Protocol,
+}
+
+/// The median over the NTP servers that answered; over the HTTPS servers
+/// only when no NTP server did (NTP blocked, only TCP 443 open). Its error
+/// bar is that of the median server (the mean of the two middle ones' for
+/// an even count): the median is one honest server's value when most are
+/// honest, and nothing bounds a falseticker's anyway.
+pub fn select(servers: &[ClockServer]) -> Option<Selected> {
+    [Protocol::Ntp, Protocol::Https]
+        .into_iter()
+        .find_map(|protocol| {
+            let mut answers: Vec<(f64, f64)> = servers
+                .iter()
+                .filter(|s| s.protocol == protocol)
+                .filter_map(|s| s.outcome.as_ref().ok())
+                .map(|sample| (sample.offset_seconds, sample.uncertainty_seconds))
+                .collect();
+            answers.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let n = answers.len();
+            let (offset, uncertainty) = match n {
+                0 => return None,
+                _ if n % 2 == 1 => answers[n / 2],
+                _ => {
+                    let (a, b) = (answers[n / 2 - 1], answers[n / 2]);
+                    ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0)
+                }
+            };
+            Some(Selected {
+                offset_seconds: offset,
+                uncertainty_seconds: uncertainty,
+                protocol,
+            })
+        })
 }
 
 /// With three or more servers, one falseticker cannot move the median past
