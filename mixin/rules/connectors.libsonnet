@@ -63,7 +63,8 @@ local u = import '../lib/utils.libsonnet';
         },
         {
           record: '%s:connector_clock_offset_tolerance_seconds:max' % level,
-          expr: 'max %s (%s)' % [by, sel('connector_clock_offset_tolerance_seconds')],
+          // A configured number holds for every connector with an offset.
+          expr: 'max %s (%s)' % [by, if c.clockToleranceSeconds == null then tolerance else '0 * %s + %s' % [offset, tolerance]],
         },
         // "Near" includes beyond, as ConnectorClockOffsetNearTolerance does.
         {

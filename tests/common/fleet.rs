@@ -180,6 +180,9 @@ impl Fleet {
                 ProbeKind::Stun => c.stun.interval,
                 ProbeKind::Connector => c.connector.interval,
                 ProbeKind::Host => c.host.interval,
+                // Only with --twingate.network, which is not a default: the controller's view
+                // is one exporter's per remote network, not every host's.
+                ProbeKind::AdminApi => continue,
             }
             .as_secs_f64();
             // Rounds start at `start` and every interval after it.
@@ -190,6 +193,7 @@ impl Fleet {
                 ProbeKind::Stun => (self.stun(h, round, at), Vec::new()),
                 ProbeKind::Connector => (self.connector(h, at), Vec::new()),
                 ProbeKind::Host => (self.host_report(h), Vec::new()),
+                ProbeKind::AdminApi => continue,
             };
             // The sampler counts each failed part once per round and the round's own reason
             // when it is not one of those (see `Sampler::record`).
