@@ -275,7 +275,7 @@ mod tests {
             let (mut caught, mut made_up) = ([[0u32; 7]; 2], [[0u32; 7]; 2]);
             for i in 0..200u32 {
                 let theta = -3.0 + f64::from(i) * 0.0537;
-                let start = 1_796_103_655.0123 + f64::from(i % 13) * 0.0771;
+                let start = 1_796_103_655.012_3 + f64::from(i % 13) * 0.0771;
                 for (k, gap) in gaps.into_iter().enumerate() {
                     for (random, seed) in [(0, None), (1, Some(u64::from(i) * 7919))] {
                         for thetas in [[theta, theta + gap], [theta + gap, theta]] {
