@@ -1,6 +1,6 @@
 CARGO ?= cargo
 
-.PHONY: test lint bench run build deps
+.PHONY: test lint bench run build deps mixin
 
 # Installs what the tests need (Debian packages) when missing, then runs
 # every test: unit, integration with real peers, promtool rule tests.
@@ -20,3 +20,8 @@ bench:
 
 run:
 	$(CARGO) run --release
+
+# Regenerates the committed rules, PrometheusRule and dashboards from mixin/ (tests/mixin.rs
+# fails when they differ from a fresh build).
+mixin:
+	bash scripts/gen-mixin.sh

@@ -17,6 +17,7 @@ declare -A provides=(
   [curl]=/usr/bin/curl
   [openssl]=/usr/bin/openssl
   [systemd]=/usr/bin/systemd-analyze
+  [jsonnet]=/usr/bin/jsonnet
 )
 
 missing=()

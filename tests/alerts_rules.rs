@@ -8,6 +8,9 @@
 //! fail when a rule is broken (every rule replaced by one that never fires, then by one that
 //! always fires).
 //!
+//! The rules file is generated from mixin/ (`make mixin`, checked by tests/mixin.rs); these
+//! tests read the generated file, as Prometheus would.
+//!
 //! std only: the YAML files are read by line scanning, which relies on the layout they are
 //! written in (one key per line, block lists); a file that leaves that layout makes these tests
 //! fail with a message rather than pass.
@@ -22,8 +25,12 @@ const RULES: &str = "alerts/connector-exporter.rules.yml";
 const UNIT_TESTS: &str = "alerts/tests";
 const ALERTMANAGER: &str = "alerts/alertmanager.example.yml";
 const RUNBOOK: &str = "docs/runbook.md";
-const RUNBOOK_URL_PREFIX: &str = "docs/runbook.md#";
-const GROUPS: [&str; 4] = ["clock", "stun", "connector", "exporter"];
+/// Every runbook_url is absolute (Alertmanager receivers cannot resolve a relative one) and
+/// ends with the runbook's path and the alert's anchor.
+const RUNBOOK_URL_SCHEME: &str = "https://";
+const RUNBOOK_URL_TAIL: &str = "docs/runbook.md#";
+const DASHBOARD_URL_SCHEME: &str = "http";
+const GROUPS: [&str; 5] = ["clock", "stun", "connector", "exporter", "fleet"];
 const SEVERITIES: [&str; 3] = ["critical", "warning", "info"];
 
 fn root() -> PathBuf {
@@ -114,8 +121,15 @@ fn rules_text() -> String {
     read(&root().join(RULES))
 }
 
+/// Recording rules (`- record:` lines) in the rules file.
+fn count_records(text: &str) -> usize {
+    text.lines()
+        .filter(|l| l.trim_start().starts_with("- record:"))
+        .count()
+}
+
 /// Alerting rules in file order. A rule ends at the first non-blank line (comments included)
-/// indented no deeper than its `- alert:` line.
+/// indented no deeper than its `- alert:` line. Recording rules are skipped.
 fn parse_alerts(text: &str) -> Vec<Alert> {
     let lines: Vec<&str> = text.lines().collect();
     let mut alerts = Vec::new();
@@ -125,9 +139,6 @@ fn parse_alerts(text: &str) -> Vec<Alert> {
         let line = lines[i];
         if line.trim_start().starts_with("- name:") {
             group = key_value(line, "name").unwrap().to_string();
-        }
-        if line.trim_start().starts_with("- record:") {
-            panic!("{RULES}:{}: recording rules are not expected here", i + 1);
         }
         if line.trim_start().starts_with("- alert:") {
             let dash = indent(line);
@@ -156,7 +167,7 @@ fn alert_lines<'a>(text: &'a str, alert: &Alert) -> Vec<&'a str> {
         .collect()
 }
 
-/// The rules file with every alert's `expr` replaced by `expr`.
+/// The rules file with every rule's `expr` (recording rules too) replaced by `expr`.
 fn with_every_expr(text: &str, expr: &str) -> String {
     let lines: Vec<&str> = text.lines().collect();
     let mut out = Vec::new();
@@ -179,8 +190,8 @@ fn with_every_expr(text: &str, expr: &str) -> String {
     }
     assert_eq!(
         replaced,
-        parse_alerts(text).len(),
-        "expected exactly one expr per alert in {RULES}"
+        parse_alerts(text).len() + count_records(text),
+        "expected exactly one expr per rule in {RULES}"
     );
     out.join("\n") + "\n"
 }
@@ -358,7 +369,10 @@ fn rules_pass_promtool_check() {
         .args(["check", "rules", RULES]));
     assert!(ok, "promtool check rules {RULES} failed:\n{report}");
     // The count ties promtool's view of the file to this file's parser.
-    let expected = format!("SUCCESS: {} rules found", alerts.len());
+    let expected = format!(
+        "SUCCESS: {} rules found",
+        alerts.len() + count_records(&text)
+    );
     assert!(
         report.contains(&expected),
         "expected {expected:?} from promtool:\n{report}"
@@ -386,20 +400,39 @@ fn every_alert_is_complete_and_in_its_group() {
         );
         assert!(!value("summary").trim().is_empty(), "{name}: empty summary");
         let description = value("description");
-        for needle in [
-            "$labels.instance",
-            "connector_host_info",
-            "label \"hostname\"",
-        ] {
+        let dashboard = value("dashboard_url");
+        assert!(
+            dashboard.starts_with(DASHBOARD_URL_SCHEME) && dashboard.contains("/d/"),
+            "{name}: dashboard_url {dashboard:?} is not an absolute Grafana dashboard link"
+        );
+        // Alerts about one connector name it and its host and link its details; alerts about a
+        // group (fleet alerts) name the group instead and link the fleet dashboard.
+        let per_connector = dashboard.contains("var-instance={{ $labels.instance }}");
+        let needles: &[&str] = if per_connector {
+            &[
+                "$labels.instance",
+                "connector_host_info",
+                "label \"hostname\"",
+            ]
+        } else {
+            &["$labels."]
+        };
+        for needle in needles {
             assert!(
                 description.contains(needle),
-                "{name}: the description must name the instance and the hostname (no {needle})"
+                "{name}: the description must name {} (no {needle})",
+                if per_connector {
+                    "the instance and the hostname"
+                } else {
+                    "the group"
+                }
             );
         }
-        assert_eq!(
-            value("runbook_url"),
-            format!("{RUNBOOK_URL_PREFIX}{}", name.to_lowercase()),
-            "{name}: runbook_url must point at its own runbook section"
+        let url = value("runbook_url");
+        assert!(
+            url.starts_with(RUNBOOK_URL_SCHEME)
+                && url.ends_with(&format!("{RUNBOOK_URL_TAIL}{}", name.to_lowercase())),
+            "{name}: runbook_url {url:?} must be absolute and point at its own runbook section"
         );
         assert!(
             GROUPS
@@ -429,7 +462,8 @@ fn runbook_has_a_section_for_every_alert() {
         let url = block_value(&lines, "runbook_url")
             .unwrap_or_else(|| panic!("{} has no runbook_url", alert.name));
         let anchor = url
-            .strip_prefix(RUNBOOK_URL_PREFIX)
+            .split_once(RUNBOOK_URL_TAIL)
+            .map(|(_, anchor)| anchor)
             .unwrap_or_else(|| panic!("{}: runbook_url {url:?} is not in {RUNBOOK}", alert.name));
         assert!(
             anchors.contains(anchor),
@@ -585,6 +619,10 @@ fn alertmanager_example_is_valid() {
     let config = read(&root().join(ALERTMANAGER));
     let mut named = 0;
     for part in config.split("alertname").skip(1) {
+        // Matchers only: `group_by: [alertname, ...]` names the label, not an alert.
+        if !part.starts_with(['=', '!']) {
+            continue;
+        }
         let value = part
             .trim_start_matches(['=', '~', '!'])
             .trim_start_matches(['"', '\''])

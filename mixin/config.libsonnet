@@ -1,0 +1,48 @@
+// What the mixin assumes about your Prometheus. Override any field:
+//   (import 'mixin.libsonnet') + { _config+:: { exporterSelector: 'job="twingate"' } }
+{
+  _config+:: {
+    // Label matchers that select the exporter's series (every rule and panel uses them). Must
+    // not be empty: it is placed inside `{...}` next to other matchers.
+    exporterSelector: 'job="connector-exporter"',
+
+    // Target labels that say where a connector is, most significant first: fleet alerts
+    // aggregate by them, Alertmanager groups by them, dashboards offer a variable for each.
+    // Labels you do not set are simply empty; with none at all the fleet is one group.
+    groupingLabels: ['remote_network', 'site'],
+    // The label naming the Twingate remote network: connectors sharing it are redundant.
+    remoteNetworkLabel: 'remote_network',
+    // Twingate's advice is at least two connectors per remote network.
+    minConnectorsPerRemoteNetwork: 2,
+    // This many connectors of one group raising the same per-connector alert at once is one
+    // shared cause (an NTP or STUN outage, a firewall change) and gets one alert for the group.
+    widespreadMinConnectors: 3,
+
+    // The controller's clock tolerance, in seconds. null: the exporter's own
+    // connector_clock_offset_tolerance_seconds series (its --clock.tolerance), per connector.
+    clockToleranceSeconds: null,
+    // Beyond the tolerance pages only after two clock rounds (64 s each by default) plus a
+    // scrape; raise it if you lengthen --clock.interval.
+    clockCriticalFor: '2m30s',
+    // The kernel caps its maximum error at 16 s once nothing disciplines the clock (the same
+    // threshold as node-mixin's NodeClockNotSynchronising).
+    kernelMaxErrorSeconds: 16,
+    // How far back an exporter target counts as expected when it vanishes from discovery.
+    exporterAbsenceWindow: '1h',
+
+    // Absolute links put on every alert; %s is the alert name in lower case (the runbook's
+    // heading anchor) or the dashboard uid.
+    runbookURLPattern: 'https://github.com/connector-exporter/connector-exporter/blob/main/docs/runbook.md#%s',
+    dashboardURLPattern: 'http://localhost:3000/d/%s',
+
+    // Rule group names start with this.
+    ruleGroupPrefix: 'connector-exporter',
+
+    // Grafana: dashboard uids (links between the dashboards use them), tags, refresh.
+    dashboardUIDs: {
+      details: 'connector-exporter-details',
+      fleet: 'connector-exporter-fleet',
+    },
+    dashboardTags: ['connector-exporter', 'twingate'],
+  },
+}

@@ -1,0 +1,2 @@
+// Recording rules, one file per area: add yours here with one line.
+(import 'fleet.libsonnet')
