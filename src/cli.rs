@@ -4,12 +4,18 @@
 
 use std::path::PathBuf;
 
-use clap::{ArgAction, Args, Parser, Subcommand};
+use clap::builder::BoolishValueParser;
+use clap::parser::ValueSource;
+use clap::{
+    Arg, ArgAction, ArgMatches, Args, CommandFactory as _, FromArgMatches as _, Parser, Subcommand,
+};
+
+use crate::probe::ProbeKind;
 
 #[derive(Debug, Parser)]
 #[command(
     name = "connector-exporter",
-    version,
+    disable_version_flag = true,
     about = "Prometheus exporter for zero-trust network connectors: clock offset, STUN/NAT, connector state and host facts",
     long_about = None,
     after_help = "Durations are written like 500ms, 5s or 2m. Servers are host[:port]; IPv6 literals go in brackets.\nFlags override the config file, which overrides the defaults."
@@ -19,6 +25,109 @@ pub struct Cli {
     pub command: Option<Command>,
     #[command(flatten)]
     pub flags: Flags,
+    /// Print the version, revision, build date and Rust version.
+    #[arg(short = 'V', long = "version", action = ArgAction::SetTrue)]
+    pub version: bool,
+}
+
+impl Cli {
+    /// Parses `args` (the program name first), with a `--[no-]probe.NAME`
+    /// switch for every probe, as node_exporter has for its collectors.
+    pub fn try_parse_args<I, T>(args: I) -> Result<Cli, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        let mut command = Cli::command();
+        for kind in ProbeKind::ALL {
+            let (on, off) = switch_ids(kind);
+            command = command
+                .arg(
+                    Arg::new(on)
+                        .long(on)
+                        .value_name("BOOL")
+                        .num_args(0..=1)
+                        .require_equals(true)
+                        .default_missing_value("true")
+                        .value_parser(BoolishValueParser::new())
+                        .overrides_with(off)
+                        .global(true)
+                        .help(format!(
+                            "Run the {kind} probe [default: on]; --no-{on} turns it off [env: {}=]",
+                            switch_env(kind)
+                        )),
+                )
+                .arg(
+                    Arg::new(off)
+                        .long(off)
+                        .action(ArgAction::SetTrue)
+                        .overrides_with(on)
+                        .global(true)
+                        .hide(true),
+                );
+        }
+        let matches = command.try_get_matches_from(args)?;
+        let mut cli = Cli::from_arg_matches(&matches)?;
+        cli.flags.probe_switch = switches(&matches)?;
+        Ok(cli)
+    }
+}
+
+/// Clap wants `'static` names; these are made once per process.
+fn leak(text: String) -> &'static str {
+    Box::leak(text.into_boxed_str())
+}
+
+fn switch_ids(kind: ProbeKind) -> (&'static str, &'static str) {
+    let on = leak(format!("probe.{kind}"));
+    (on, leak(format!("no-{on}")))
+}
+
+fn switch_env(kind: ProbeKind) -> String {
+    format!(
+        "CONNECTOR_EXPORTER_PROBE_{}",
+        kind.as_str().to_ascii_uppercase()
+    )
+}
+
+/// The command line's switches, else the environment's. Clap's own `env`
+/// would make a `--no-` flag conflict with the variable instead of beating it.
+fn switches(matches: &ArgMatches) -> Result<Vec<(String, bool)>, clap::Error> {
+    let mut out = Vec::new();
+    for kind in ProbeKind::ALL {
+        let (on, off) = switch_ids(kind);
+        let value = if matches.get_flag(off) {
+            Some(false)
+        } else if matches.value_source(on) == Some(ValueSource::CommandLine) {
+            matches.get_one::<bool>(on).copied()
+        } else {
+            match std::env::var(switch_env(kind)) {
+                Ok(text) => Some(boolish(&text).ok_or_else(|| {
+                    clap::Error::raw(
+                        clap::error::ErrorKind::InvalidValue,
+                        format!(
+                            "invalid value {text:?} for {}: expected true or false\n",
+                            switch_env(kind)
+                        ),
+                    )
+                })?),
+                Err(_) => None,
+            }
+        };
+        if let Some(v) = value {
+            out.push((kind.as_str().to_owned(), v));
+        }
+    }
+    Ok(out)
+}
+
+/// The words clap's `BoolishValueParser` takes on the command line.
+fn boolish(text: &str) -> Option<bool> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" | "y" => Some(true),
+        "false" | "0" | "no" | "off" | "n" => Some(false),
+        _ => None,
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -48,9 +157,13 @@ pub struct Flags {
     #[arg(long = "config.file", env = env_name!("CONFIG_FILE"), value_name = "PATH", global = true)]
     pub config_file: Option<PathBuf>,
 
-    /// Probe not to run, repeatable: clock, stun, connector or host.
+    /// Probe not to run, repeatable: clock, stun, connector or host. A `--probe.NAME` switch overrides it.
     #[arg(long = "probe.disable", env = env_name!("PROBE_DISABLE"), value_name = "PROBE", value_delimiter = ',', global = true)]
     pub probe_disable: Vec<String>,
+    /// `--[no-]probe.NAME` switches (probe name, on), in the order they
+    /// apply: the file's first, then the command line's.
+    #[arg(skip)]
+    pub probe_switch: Vec<(String, bool)>,
 
     /// Address to listen on, repeatable [default: :10150].
     #[arg(long = "web.listen-address", env = env_name!("WEB_LISTEN_ADDRESS"), value_name = "ADDR", value_delimiter = ',', global = true)]
@@ -58,6 +171,12 @@ pub struct Flags {
     /// Path under which metrics are served [default: /metrics].
     #[arg(long = "web.telemetry-path", env = env_name!("WEB_TELEMETRY_PATH"), value_name = "PATH", global = true)]
     pub web_telemetry_path: Option<String>,
+    /// Serve on the sockets systemd passes (socket activation) instead of --web.listen-address.
+    #[arg(long = "web.systemd-socket", env = env_name!("WEB_SYSTEMD_SOCKET"), action = ArgAction::SetTrue, global = true)]
+    pub web_systemd_socket: bool,
+    /// Leave out the metrics about the exporter itself (process_*).
+    #[arg(long = "web.disable-exporter-metrics", env = env_name!("WEB_DISABLE_EXPORTER_METRICS"), action = ArgAction::SetTrue, global = true)]
+    pub web_disable_exporter_metrics: bool,
     /// Web configuration file (exporter-toolkit format: TLS, basic auth, headers).
     #[arg(long = "web.config.file", env = env_name!("WEB_CONFIG_FILE"), value_name = "PATH", global = true)]
     pub web_config_file: Option<String>,
@@ -151,7 +270,7 @@ pub struct Flags {
     /// error, warn, info, debug or trace [default: info].
     #[arg(long = "log.level", env = env_name!("LOG_LEVEL"), value_name = "LEVEL", global = true)]
     pub log_level: Option<String>,
-    /// text or json [default: text].
+    /// logfmt or json; text is another name for logfmt [default: logfmt].
     #[arg(long = "log.format", env = env_name!("LOG_FORMAT"), value_name = "FORMAT", global = true)]
     pub log_format: Option<String>,
 }

@@ -35,6 +35,10 @@ pub struct Config {
 #[derive(Clone, Debug)]
 pub struct WebConfig {
     pub listen_addresses: Vec<ListenAddress>,
+    /// Serve on the sockets systemd passed instead of `listen_addresses`.
+    pub systemd_socket: bool,
+    /// Whether `process_*` (the exporter's own process) is exported.
+    pub exporter_metrics: bool,
     pub telemetry_path: String,
     pub config_file: Option<PathBuf>,
     pub max_connections: usize,
@@ -113,7 +117,8 @@ pub struct LogConfig {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LogFormat {
-    Text,
+    /// `key=value` pairs, as the Prometheus exporters log; `text` is an alias.
+    Logfmt,
     Json,
 }
 
@@ -213,10 +218,10 @@ impl Config {
                 "expected error, warn, info, debug or trace",
             ));
         }
-        let format = match f.log_format.as_deref().unwrap_or("text") {
-            "text" => LogFormat::Text,
+        let format = match f.log_format.as_deref().unwrap_or("logfmt") {
+            "logfmt" | "text" => LogFormat::Logfmt,
             "json" => LogFormat::Json,
-            other => return Err(invalid("log.format", other, "expected text or json")),
+            other => return Err(invalid("log.format", other, "expected logfmt or json")),
         };
         let network = f
             .twingate_network
@@ -243,6 +248,25 @@ impl Config {
                 })?;
             disabled.push(kind);
         }
+        // Switches come after the list, last one winning: `--probe.stun`
+        // turns back on what a file's `disable` list turned off.
+        for (name, on) in &f.probe_switch {
+            let kind = ProbeKind::ALL
+                .into_iter()
+                .find(|k| k.as_str() == name)
+                .ok_or_else(|| {
+                    let known: Vec<_> = ProbeKind::ALL.iter().map(|k| k.as_str()).collect();
+                    invalid(
+                        "probe",
+                        name,
+                        format!("unknown probe: expected one of {}", known.join(", ")),
+                    )
+                })?;
+            disabled.retain(|k| *k != kind);
+            if !on {
+                disabled.push(kind);
+            }
+        }
         let config = Config {
             probes: ProbeKind::ALL
                 .into_iter()
@@ -253,6 +277,8 @@ impl Config {
                     .iter()
                     .map(|a| parse_listen_address(a))
                     .collect::<Result<_, _>>()?,
+                systemd_socket: f.web_systemd_socket,
+                exporter_metrics: !f.web_disable_exporter_metrics,
                 telemetry_path,
                 config_file: f
                     .web_config_file
@@ -591,16 +617,22 @@ struct FileConfig {
     log: LogFile,
 }
 
+/// `disable = [...]` and one `NAME = true|false` switch per probe; the
+/// switch names are checked in `from_flags` (serde cannot deny unknown
+/// fields beside a flattened map).
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct ProbeFile {
     disable: Option<Vec<String>>,
+    #[serde(flatten)]
+    switch: std::collections::BTreeMap<String, bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct WebFile {
     listen_address: Option<Vec<String>>,
+    systemd_socket: Option<bool>,
+    disable_exporter_metrics: Option<bool>,
     telemetry_path: Option<String>,
     config: Option<WebConfigFileKey>,
     max_connections: Option<u64>,
@@ -724,7 +756,10 @@ fn read_file(path: &Path) -> Result<Flags, ConfigError> {
     Ok(Flags {
         config_file: None,
         probe_disable: file.probe.disable.unwrap_or_default(),
+        probe_switch: file.probe.switch.into_iter().collect(),
         web_listen_address: file.web.listen_address.unwrap_or_default(),
+        web_systemd_socket: file.web.systemd_socket.unwrap_or(false),
+        web_disable_exporter_metrics: file.web.disable_exporter_metrics.unwrap_or(false),
         web_telemetry_path: file.web.telemetry_path,
         web_config_file: file.web.config.and_then(|c| c.file),
         web_max_connections: number(file.web.max_connections),
@@ -767,7 +802,15 @@ fn merge(flag: Flags, file: Flags) -> Flags {
     Flags {
         config_file: flag.config_file,
         probe_disable: list(flag.probe_disable, file.probe_disable),
+        probe_switch: file
+            .probe_switch
+            .into_iter()
+            .chain(flag.probe_switch)
+            .collect(),
         web_listen_address: list(flag.web_listen_address, file.web_listen_address),
+        web_systemd_socket: flag.web_systemd_socket || file.web_systemd_socket,
+        web_disable_exporter_metrics: flag.web_disable_exporter_metrics
+            || file.web_disable_exporter_metrics,
         web_telemetry_path: flag.web_telemetry_path.or(file.web_telemetry_path),
         web_config_file: flag.web_config_file.or(file.web_config_file),
         web_max_connections: flag.web_max_connections.or(file.web_max_connections),

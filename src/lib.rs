@@ -8,13 +8,18 @@ pub mod diagnosis;
 pub mod healthcheck;
 pub mod https;
 pub mod human;
+pub mod logging;
 pub mod metrics;
 pub mod probe;
 pub mod process;
 pub mod sampler;
 pub mod server;
 pub mod status;
+pub mod systemd;
+pub mod version;
 pub mod web_config;
+
+pub use logging::init_logging;
 
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
@@ -63,11 +68,20 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let probes = probes(&config);
     let kinds: Vec<_> = probes.iter().map(|p| p.kind()).collect();
     let sampler = Sampler::new(&kinds, config.clock.tolerance);
+    sampler.set_exporter_metrics(config.web.exporter_metrics);
     let mut listeners = Vec::new();
-    for address in &config.web.listen_addresses {
-        let listener = bind(*address).await?;
+    if config.web.systemd_socket {
+        for listener in systemd::listeners()? {
+            listener.set_nonblocking(true)?;
+            listeners.push(TcpListener::from_std(listener)?);
+        }
+    } else {
+        for address in &config.web.listen_addresses {
+            listeners.push(bind(*address).await?);
+        }
+    }
+    for listener in &listeners {
         tracing::info!(address = %listener.local_addr()?, "listening");
-        listeners.push(listener);
     }
     let web =
         Arc::new(WebState::load(config.web.config_file.as_deref()).context("web config file")?);
@@ -145,25 +159,5 @@ pub fn tune_allocator() {
     // SAFETY: mallopt only changes a malloc tunable; called before any thread starts.
     unsafe {
         libc::mallopt(libc::M_ARENA_MAX, 1);
-    }
-}
-
-/// Logs go to stderr, as text or JSON lines.
-pub fn init_logging(log: &config::LogConfig) {
-    use tracing_subscriber::filter::LevelFilter;
-    // The level was validated in config.rs; a plain level filter needs no
-    // regex engine, which keeps the binary small.
-    let filter = log
-        .level
-        .parse::<LevelFilter>()
-        .unwrap_or(LevelFilter::INFO);
-    let builder = tracing_subscriber::fmt()
-        .with_max_level(filter)
-        .with_writer(std::io::stderr)
-        .with_target(false)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
-    match log.format {
-        config::LogFormat::Text => builder.init(),
-        config::LogFormat::Json => builder.json().flatten_event(true).init(),
     }
 }

@@ -1,17 +1,16 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::Parser as _;
 use connector_exporter::cli::{Cli, Command};
 use connector_exporter::config::Config;
 use connector_exporter::diagnosis::Verdict;
 
 fn main() -> ExitCode {
     connector_exporter::tune_allocator();
-    let cli = match Cli::try_parse() {
+    let cli = match Cli::try_parse_args(std::env::args_os()) {
         Ok(cli) => cli,
         Err(e) if !e.use_stderr() => {
-            // --help and --version.
+            // --help.
             let _ = e.print();
             return ExitCode::SUCCESS;
         }
@@ -22,6 +21,10 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if cli.version {
+        print!("{}", connector_exporter::version::long());
+        return ExitCode::SUCCESS;
+    }
     let config = match Config::load(cli.flags) {
         Ok(config) => config,
         Err(e) => {

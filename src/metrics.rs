@@ -163,9 +163,9 @@ fn families(s: &Snapshot) -> Vec<Family> {
         )
         .with(
             vec![
-                ("version", env!("CARGO_PKG_VERSION").to_owned()),
-                ("revision", env!("CONNECTOR_EXPORTER_REVISION").to_owned()),
-                ("rustc_version", env!("CONNECTOR_EXPORTER_RUSTC").to_owned()),
+                ("version", crate::version::VERSION.to_owned()),
+                ("revision", crate::version::REVISION.to_owned()),
+                ("rustc_version", crate::version::RUSTC_VERSION.to_owned()),
             ],
             1.0,
         ),

@@ -3,6 +3,7 @@
 //! server hands out finished bytes and a scrape never waits on a probe.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -58,6 +59,8 @@ pub struct Published {
 pub struct Sampler {
     state: Mutex<Snapshot>,
     published: watch::Sender<Arc<Published>>,
+    /// `--web.disable-exporter-metrics` clears it: no `process_*`.
+    exporter_metrics: AtomicBool,
 }
 
 pub fn unix_now() -> f64 {
@@ -90,9 +93,16 @@ impl Sampler {
         let sampler = Arc::new(Sampler {
             state: Mutex::new(snapshot),
             published,
+            exporter_metrics: AtomicBool::new(true),
         });
         sampler.publish();
         sampler
+    }
+
+    /// Whether the exporter's own process metrics are exported (default yes).
+    pub fn set_exporter_metrics(&self, on: bool) {
+        self.exporter_metrics.store(on, Ordering::Relaxed);
+        self.publish();
     }
 
     /// Starts one task per probe. Dropping the returned set stops them.
@@ -177,7 +187,11 @@ impl Sampler {
     fn publish(&self) {
         let snapshot = {
             let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-            state.process = ProcessStats::read();
+            state.process = if self.exporter_metrics.load(Ordering::Relaxed) {
+                ProcessStats::read()
+            } else {
+                None
+            };
             Arc::new(state.clone())
         };
         let exposition = Exposition::render(Arc::clone(&snapshot));
