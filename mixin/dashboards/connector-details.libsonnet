@@ -4087,4 +4087,71 @@ function(c)
   "version": 1,
   "weekStart": ""
 }
-  + { uid: c.dashboardUIDs.details }
+  + {
+    local g = import 'grafana.libsonnet',
+    local ds = { type: 'prometheus', uid: '${datasource}' },
+    local sel = 'job="$job", instance="$instance"',
+    local target(ref, expr, legend) = {
+      datasource: ds,
+      editorMode: 'code',
+      expr: expr,
+      format: 'time_series',
+      instant: false,
+      legendFormat: legend,
+      range: true,
+      refId: ref,
+    },
+    local row(id, title, y) = {
+      collapsed: false,
+      gridPos: { h: 1, w: 24, x: 0, y: y },
+      id: id,
+      panels: [],
+      title: title,
+      type: 'row',
+    },
+    local graph(id, title, description, unit, pos, targets, extra={}) = {
+      datasource: ds,
+      description: description,
+      fieldConfig: { defaults: g.lines { unit: unit } + extra, overrides: [] },
+      gridPos: pos,
+      id: id,
+      options: g.legendTable,
+      targets: targets,
+      title: title,
+      type: 'timeseries',
+    },
+    uid: c.dashboardUIDs.details,
+    panels+: [
+      row(48, 'Error bars and traffic', 99),
+      graph(
+        49,
+        'Offset uncertainty',
+        'How far off each offset may be (its error bar): for NTP root distance plus half the round trip, for an HTTPS Date bisection half its interval plus half the round trip. The selected offset first, then each reference server.',
+        's',
+        { h: 8, w: 8, x: 0, y: 100 },
+        [
+          target('A', 'connector_clock_offset_uncertainty_seconds{%s}' % sel, 'selected offset'),
+          target('B', 'connector_clock_server_uncertainty_seconds{%s}' % sel, '{{server}}'),
+        ],
+        { decimals: 3, min: 0 },
+      ),
+      graph(
+        50,
+        'Traffic by transport',
+        "The connector's own byte counters (its metrics endpoint): traffic sent directly to clients (peer-to-peer) and through relays, each way.",
+        'Bps',
+        { h: 8, w: 8, x: 8, y: 100 },
+        [target('A', 'sum by (direction, transport) (rate(connector_traffic_bytes_total{%s}[$__rate_interval]))' % sel, '{{transport}} {{direction}}')],
+        { min: 0 },
+      ),
+      graph(
+        51,
+        'Direct share of traffic',
+        'Direct bytes over all bytes in the exporter\'s traffic window; absent while too little moved to tell. Low while P2P is possible means clients are relayed anyway.',
+        'percentunit',
+        { h: 8, w: 8, x: 16, y: 100 },
+        [target('A', 'connector_traffic_direct_ratio{%s}' % sel, 'direct share')],
+        { decimals: 1, max: 1, min: 0 },
+      ),
+    ],
+  }
