@@ -11,6 +11,7 @@ mod common;
 mod colours;
 mod links;
 mod names;
+mod scale;
 mod scanner;
 mod structure;
 mod tables;
