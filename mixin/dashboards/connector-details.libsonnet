@@ -73,6 +73,29 @@ function(c)
         "textFormat": "",
         "tagKeys": "",
         "useValueForTime": false
+      },
+      {
+        "datasource": {
+          "type": "prometheus",
+          "uid": "${datasource}"
+        },
+        "enable": true,
+        "hide": false,
+        "iconColor": "green",
+        "name": "P2P possible (STUN)",
+        "expr": "connector_p2p_possible{job=\"$job\", instance=\"$instance\"} == 1",
+        "step": "1m",
+        "titleFormat": "STUN: peer-to-peer possible",
+        "textFormat": "",
+        "tagKeys": "",
+        "useValueForTime": false,
+        "filter": {
+          "exclude": false,
+          "ids": [
+            49,
+            50
+          ]
+        }
       }
     ]
   },
@@ -2851,6 +2874,189 @@ function(c)
     },
     {
       "type": "row",
+      "title": "Traffic",
+      "collapsed": false,
+      "panels": [],
+      "id": 48,
+      "gridPos": {
+        "h": 1,
+        "w": 24,
+        "x": 0,
+        "y": 66
+      }
+    },
+    {
+      "type": "timeseries",
+      "title": "Direct and relayed throughput",
+      "description": "Bytes per second the connector moved, both directions, by transport: direct is peer-to-peer, relay goes through Twingate's relays. From the connector's own counters (connector 1.80 or later, --connector.metrics-url). The green band is where STUN says peer-to-peer is possible: relay traffic inside it is the contradiction to look at.",
+      "datasource": {
+        "type": "prometheus",
+        "uid": "${datasource}"
+      },
+      "fieldConfig": {
+        "defaults": {
+          "unit": "Bps",
+          "color": {
+            "mode": "palette-classic"
+          },
+          "custom": {
+            "drawStyle": "line",
+            "lineInterpolation": "linear",
+            "lineWidth": 1,
+            "fillOpacity": 10,
+            "gradientMode": "none",
+            "showPoints": "never",
+            "spanNulls": false,
+            "axisPlacement": "auto",
+            "axisCenteredZero": false,
+            "stacking": {
+              "group": "A",
+              "mode": "none"
+            },
+            "thresholdsStyle": {
+              "mode": "off"
+            }
+          },
+          "thresholds": {
+            "mode": "absolute",
+            "steps": [
+              {
+                "color": "green",
+                "value": null
+              }
+            ]
+          },
+          "mappings": [],
+          "min": 0
+        },
+        "overrides": []
+      },
+      "options": {
+        "legend": {
+          "calcs": [
+            "mean",
+            "max"
+          ],
+          "displayMode": "table",
+          "placement": "bottom",
+          "showLegend": true
+        },
+        "tooltip": {
+          "mode": "multi",
+          "sort": "desc"
+        }
+      },
+      "targets": [
+        {
+          "datasource": {
+            "type": "prometheus",
+            "uid": "${datasource}"
+          },
+          "editorMode": "code",
+          "expr": "sum by (transport) (rate(connector_traffic_bytes_total{job=\"$job\", instance=\"$instance\"}[$__rate_interval]))",
+          "refId": "A",
+          "range": true,
+          "instant": false,
+          "format": "time_series",
+          "legendFormat": "{{transport}}"
+        }
+      ],
+      "id": 49,
+      "gridPos": {
+        "h": 8,
+        "w": 16,
+        "x": 0,
+        "y": 67
+      }
+    },
+    {
+      "type": "timeseries",
+      "title": "Direct share",
+      "description": "Share of the connector's bytes that went peer-to-peer over the exporter's traffic window (--connector.traffic-window, 15 m by default); no line while too little moved (--connector.traffic-min-bytes). Below 10 % while STUN says possible (the green band) raises ConnectorTrafficRelayedDespiteP2P.",
+      "datasource": {
+        "type": "prometheus",
+        "uid": "${datasource}"
+      },
+      "fieldConfig": {
+        "defaults": {
+          "unit": "percentunit",
+          "color": {
+            "mode": "palette-classic"
+          },
+          "custom": {
+            "drawStyle": "line",
+            "lineInterpolation": "linear",
+            "lineWidth": 1,
+            "fillOpacity": 10,
+            "gradientMode": "none",
+            "showPoints": "never",
+            "spanNulls": false,
+            "axisPlacement": "auto",
+            "axisCenteredZero": false,
+            "stacking": {
+              "group": "A",
+              "mode": "none"
+            },
+            "thresholdsStyle": {
+              "mode": "off"
+            }
+          },
+          "thresholds": {
+            "mode": "absolute",
+            "steps": [
+              {
+                "color": "green",
+                "value": null
+              }
+            ]
+          },
+          "mappings": [],
+          "min": 0,
+          "max": 1
+        },
+        "overrides": []
+      },
+      "options": {
+        "legend": {
+          "calcs": [
+            "lastNotNull",
+            "min",
+            "max"
+          ],
+          "displayMode": "table",
+          "placement": "bottom",
+          "showLegend": true
+        },
+        "tooltip": {
+          "mode": "multi",
+          "sort": "desc"
+        }
+      },
+      "targets": [
+        {
+          "datasource": {
+            "type": "prometheus",
+            "uid": "${datasource}"
+          },
+          "editorMode": "code",
+          "expr": "connector_traffic_direct_ratio{job=\"$job\", instance=\"$instance\"}",
+          "refId": "A",
+          "range": true,
+          "instant": false,
+          "format": "time_series",
+          "legendFormat": "direct share"
+        }
+      ],
+      "id": 50,
+      "gridPos": {
+        "h": 8,
+        "w": 8,
+        "x": 16,
+        "y": 67
+      }
+    },
+    {
+      "type": "row",
       "title": "Host",
       "collapsed": false,
       "panels": [],
@@ -2859,7 +3065,7 @@ function(c)
         "h": 1,
         "w": 24,
         "x": 0,
-        "y": 66
+        "y": 75
       }
     },
     {
@@ -2955,7 +3161,7 @@ function(c)
         "h": 6,
         "w": 10,
         "x": 0,
-        "y": 67
+        "y": 76
       }
     },
     {
@@ -3055,7 +3261,7 @@ function(c)
         "h": 6,
         "w": 10,
         "x": 10,
-        "y": 67
+        "y": 76
       }
     },
     {
@@ -3122,7 +3328,7 @@ function(c)
         "h": 6,
         "w": 4,
         "x": 20,
-        "y": 67
+        "y": 76
       }
     },
     {
@@ -3135,7 +3341,7 @@ function(c)
         "h": 1,
         "w": 24,
         "x": 0,
-        "y": 73
+        "y": 82
       }
     },
     {
@@ -3220,7 +3426,7 @@ function(c)
         "h": 7,
         "w": 12,
         "x": 0,
-        "y": 74
+        "y": 83
       }
     },
     {
@@ -3305,7 +3511,7 @@ function(c)
         "h": 7,
         "w": 12,
         "x": 12,
-        "y": 74
+        "y": 83
       }
     },
     {
@@ -3389,7 +3595,7 @@ function(c)
         "h": 7,
         "w": 12,
         "x": 0,
-        "y": 81
+        "y": 90
       }
     },
     {
@@ -3466,7 +3672,7 @@ function(c)
         "h": 7,
         "w": 12,
         "x": 12,
-        "y": 81
+        "y": 90
       }
     },
     {
@@ -3551,7 +3757,7 @@ function(c)
         "h": 7,
         "w": 8,
         "x": 0,
-        "y": 88
+        "y": 97
       }
     },
     {
@@ -3649,7 +3855,7 @@ function(c)
         "h": 7,
         "w": 8,
         "x": 8,
-        "y": 88
+        "y": 97
       }
     },
     {
@@ -3747,7 +3953,7 @@ function(c)
         "h": 7,
         "w": 8,
         "x": 16,
-        "y": 88
+        "y": 97
       }
     },
     {
@@ -3830,7 +4036,7 @@ function(c)
         "h": 4,
         "w": 4,
         "x": 0,
-        "y": 95
+        "y": 104
       }
     },
     {
@@ -3897,7 +4103,7 @@ function(c)
         "h": 4,
         "w": 4,
         "x": 4,
-        "y": 95
+        "y": 104
       }
     },
     {
@@ -3991,7 +4197,7 @@ function(c)
         "h": 4,
         "w": 16,
         "x": 8,
-        "y": 95
+        "y": 104
       }
     }
   ],

@@ -33,9 +33,9 @@ const GRID_WIDTH: u64 = 24;
 const PANEL_TYPES: [&str; 5] = ["stat", "timeseries", "table", "state-timeline", "bargauge"];
 /// Grafana unit ids used here (from Grafana's valueFormats categories).
 #[rustfmt::skip]
-const UNITS: [&str; 11] = [
+const UNITS: [&str; 12] = [
     "none", "short", "s", "ms", "percent", "percentunit", "bytes", "dateTimeAsIso",
-    "dateTimeFromNow", "cpm", "cps",
+    "dateTimeFromNow", "cpm", "cps", "Bps",
 ];
 #[rustfmt::skip]
 const OVERRIDE_PROPERTIES: [&str; 15] = [
