@@ -4,4 +4,5 @@
 + (import 'connector.libsonnet')
 + (import 'exporter.libsonnet')
 + (import 'fleet.libsonnet')
++ (import 'controller.libsonnet')
 + (import 'traffic.libsonnet')
