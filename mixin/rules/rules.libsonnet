@@ -2,3 +2,4 @@
 (import 'fleet.libsonnet')
 + (import 'connectors.libsonnet')
 + (import 'controller.libsonnet')
++ (import 'traffic.libsonnet')
