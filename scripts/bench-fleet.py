@@ -87,8 +87,8 @@ def dashboard_queries(variant):
     values = {
         "job": ".+",
         "instance": ".+",
-        "site": ".+",
-        "remote_network": ".+",
+        "site": ".*",
+        "remote_network": ".*",
         "__rate_interval": "240s",
         "__interval": "60s",
         "__range": "21600s",

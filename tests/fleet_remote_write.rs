@@ -200,6 +200,9 @@ fn dashboard_queries(central: &Prometheus, rules: &str) -> Vec<String> {
                 .map(|d| d.as_array().map_or(0, Vec::len)),
         };
         match answer {
+            // The simulated hosts run the default flags, without --connector.metrics-url, so
+            // they have no traffic series to show.
+            Ok(0) if q.expr.contains("connector_traffic_") => {}
             Ok(0) => empty.push(q.title.clone()),
             Ok(_) => {}
             Err(e) => panic!("{}: {:?} failed at the central store: {e}", q.title, q.expr),
