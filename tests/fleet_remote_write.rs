@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use common::dashboards::{self, Kind, Vars};
-use common::fleet::{Fleet, Life};
+use common::fleet::{Clock, Fleet, Life};
 use common::fleet_server::{Fault, FleetServer, unix_now, write_file_sd};
 use common::prometheus::{Prometheus, free_port, percent_encode};
 
@@ -231,11 +231,16 @@ fn instant(central: &Prometheus, expr: &str, at: f64) -> std::collections::BTree
 /// what a flapping connector or a 2 s rule evaluation lag moves, and the median's interpolation
 /// within a band); returns how many queries were compared.
 fn recorded_matches_raw(central: &Prometheus) -> usize {
-    let recorded = Vars {
-        rules: dashboards::RECORDED.to_owned(),
+    // The rules' rates look back 5 minutes; so does the raw form here (Grafana's
+    // $__rate_interval over a 6 h range at a 60 s scrape is 4 minutes).
+    let raw = Vars {
+        rate_interval: Duration::from_secs(300),
         ..Vars::new(JOB, ".+")
     };
-    let raw = Vars::new(JOB, ".+");
+    let recorded = Vars {
+        rules: dashboards::RECORDED.to_owned(),
+        ..raw.clone()
+    };
     let at = unix_now() - 5.0;
     let mut compared = 0;
     for (r, w) in dashboards::substituted(&recorded)
@@ -273,7 +278,14 @@ fn sites_remote_write_to_a_central_store_that_misses_nothing() {
     let fleet = Fleet::new(16, CONNECTORS, SITES, unix_now()).with_speed(SPEED);
     // Two steady connectors break: one answers 500, one hangs past the scrape timeout.
     let steady: Vec<usize> = (0..CONNECTORS)
-        .filter(|&i| fleet.hosts[i].life == Life::Steady)
+        .filter(|&i| {
+            // Plain hosts, so what stops with them is only their exporter's own series.
+            let h = &fleet.hosts[i];
+            h.life == Life::Steady
+                && matches!(h.clock, Clock::Good { .. })
+                && !h.stun_blocked
+                && !h.stun_flaky
+        })
         .collect();
     let (erroring, hanging) = (steady[3], steady[11]);
     let broken: BTreeSet<String> = [fleet.instance(erroring), fleet.instance(hanging)].into();
