@@ -385,9 +385,17 @@ fn clock_offset_beyond_tolerance_pages_and_resolves() {
     let fleet: Vec<String> = prometheus
         .query("ALERTS unless ALERTS{instance!=\"\"}")
         .iter()
-        .map(|a| a["metric"]["alertname"].as_str().unwrap_or_default().to_owned())
+        .map(|a| {
+            a["metric"]["alertname"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        })
         .collect();
-    assert!(fleet.is_empty(), "fleet alerts against one healthy connector: {fleet:?}");
+    assert!(
+        fleet.is_empty(),
+        "fleet alerts against one healthy connector: {fleet:?}"
+    );
 
     // Inhibition. The near-tolerance warning has `for: 5m` and cannot fire within a test, though
     // the rule already matches (pending, above). So it is posted as Prometheus would, for this
