@@ -1,15 +1,20 @@
 CARGO ?= cargo
 
-.PHONY: test lint bench run build deps mixin
+.PHONY: test lint bench run build deps mixin licenses deb
 
-# Installs what the tests need (Debian packages) when missing, then runs
-# every test: unit, integration with real peers, promtool rule tests.
-test: deps
+# Installs what the tests need (Debian packages, cargo-deny, cargo-deb) when
+# missing, then checks the dependencies' licences and runs every test: unit,
+# integration with real peers, promtool rule tests, the package and the image.
+test: deps licenses
 	$(CARGO) build --locked --all-targets
 	$(CARGO) test --locked --no-fail-fast -- --test-threads=4
 
 deps:
 	bash scripts/install-test-deps.sh
+
+# Every crate linked into the binary has a licence deny.toml allows.
+licenses:
+	$(CARGO) deny --log-level error check licenses
 
 lint:
 	$(CARGO) fmt --all -- --check
