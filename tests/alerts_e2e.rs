@@ -258,7 +258,7 @@ fn clock_offset_beyond_tolerance_pages_and_resolves() {
     let hostname = metrics.find("connector_host_info", &[])[0].labels["hostname"].clone();
 
     let prometheus = Prometheus::start(PrometheusSetup {
-        target: exporter.addr,
+        targets: &[(exporter.addr, &[])],
         rule_files: &[Path::new(RULES)],
         alertmanager: Some(alertmanager.addr),
         interval: "1s",

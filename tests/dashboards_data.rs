@@ -24,6 +24,9 @@ use serde_json::Value;
 /// The job name `Prometheus::start` gives its one scrape.
 const JOB: &str = "connector-exporter";
 const FLEET: &str = "fleet-overview.json";
+/// Target labels placing the exporter, as the README's scrape config does, so that the fleet's
+/// grouping variables have values to offer.
+const PLACE: [(&str, &str); 2] = [("remote_network", "office"), ("site", "berlin")];
 /// With a scrape every second this holds about ten samples: rate() has its two and more, without
 /// waiting for Grafana's usual minute.
 const RATE_INTERVAL: Duration = Duration::from_secs(10);
@@ -43,10 +46,17 @@ fn every_dashboard_query_returns_data() {
     let first_stun = StunServer::start("::1", Mode::Honest);
     let mut args = vec![format!("--stun.server={}", first_stun.addr)];
     args.extend(peers.args());
+    // Traffic through the connector, half of it direct, over a window short enough that the
+    // direct share is known within the test.
+    peers
+        .connector_metrics
+        .set_traffic(4.0 * 1024.0 * 1024.0, 0.5);
+    args.push("--connector.traffic-window=5s".to_owned());
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let exporter = Exporter::start(&args);
     let prometheus = Prometheus::start(PrometheusSetup {
-        target: exporter.addr,
+        // Placed as the README's scrape config places it, so the grouping variables have values.
+        targets: &[(exporter.addr, &PLACE)],
         rule_files: &[],
         alertmanager: None,
         interval: "1s",
@@ -71,6 +81,10 @@ fn every_dashboard_query_returns_data() {
         "connector_public_ip_info{address=\"::1\"}",
         "the first STUN server gives the public address",
     );
+    wait(
+        "connector_traffic_direct_ratio",
+        "the direct share is known",
+    );
 
     peers.connector.kill(false);
     wait("connector_up == 0", "the killed connector is seen down");
@@ -84,7 +98,12 @@ fn every_dashboard_query_returns_data() {
     );
 
     let instance = exporter.addr.to_string();
-    let target = [("job", JOB), ("instance", instance.as_str())];
+    let target = [
+        ("job", JOB),
+        ("instance", instance.as_str()),
+        PLACE[0],
+        PLACE[1],
+    ];
     let durations = |vars: Vars| Vars {
         rate_interval: RATE_INTERVAL,
         interval: STEP,

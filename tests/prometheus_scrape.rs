@@ -13,7 +13,7 @@ use common::prometheus::{Prometheus, PrometheusSetup};
 fn prometheus_scrapes_every_family() {
     let exporter = Exporter::start(&["--host.interval=1s"]);
     let prometheus = Prometheus::start(PrometheusSetup {
-        target: exporter.addr,
+        targets: &[(exporter.addr, &[])],
         rule_files: &[],
         alertmanager: None,
         interval: "1s",

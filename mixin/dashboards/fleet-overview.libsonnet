@@ -1,6 +1,12 @@
-// The fleet-overview dashboard (dashboards/fleet-overview.json is generated from this).
+// The fleet-overview dashboard (dashboards/fleet-overview.json is generated from this). Built
+// to stay readable at hundreds or thousands of connectors: counts and distributions first (how
+// many are in each state, the worst offsets, where the offsets lie), one line per connector
+// only in the table at the bottom. A variable per grouping label narrows everything to one
+// remote network or site.
+local g = import 'grafana.libsonnet';
+
 function(c)
-  {
+  local base = {
   "__inputs": [
     {
       "name": "DS_PROMETHEUS",
@@ -952,464 +958,6 @@ function(c)
     },
     {
       "type": "bargauge",
-      "title": "Worst clock offsets",
-      "description": "The ten largest |clock offsets|; the bar is full at the controller's 5 s tolerance. Click a bar for the connector's details.",
-      "datasource": {
-        "type": "prometheus",
-        "uid": "${datasource}"
-      },
-      "fieldConfig": {
-        "defaults": {
-          "unit": "s",
-          "color": {
-            "mode": "thresholds"
-          },
-          "thresholds": {
-            "mode": "absolute",
-            "steps": [
-              {
-                "color": "green",
-                "value": null
-              },
-              {
-                "color": "orange",
-                "value": 2.5
-              },
-              {
-                "color": "red",
-                "value": 5
-              }
-            ]
-          },
-          "mappings": [],
-          "min": 0,
-          "max": 5,
-          "links": [
-            {
-              "title": "Connector details for ${__field.labels.instance}",
-              "url": "/d/connector-exporter-details/connector-details?var-datasource=${datasource}&var-job=${__field.labels.job:percentencode}&var-instance=${__field.labels.instance:percentencode}&${__url_time_range}"
-            }
-          ],
-          "decimals": 3
-        },
-        "overrides": []
-      },
-      "options": {
-        "displayMode": "gradient",
-        "orientation": "horizontal",
-        "namePlacement": "auto",
-        "reduceOptions": {
-          "calcs": [
-            "lastNotNull"
-          ],
-          "fields": "",
-          "values": false
-        },
-        "showUnfilled": true,
-        "sizing": "auto",
-        "valueMode": "color",
-        "minVizHeight": 16,
-        "minVizWidth": 8,
-        "maxVizHeight": 300
-      },
-      "targets": [
-        {
-          "datasource": {
-            "type": "prometheus",
-            "uid": "${datasource}"
-          },
-          "editorMode": "code",
-          "expr": "topk(10, abs(connector_clock_offset_seconds{job=~\"$job\", instance=~\"$instance\"}))",
-          "refId": "A",
-          "range": false,
-          "instant": true,
-          "format": "time_series",
-          "legendFormat": "{{instance}}"
-        }
-      ],
-      "id": 8,
-      "gridPos": {
-        "h": 9,
-        "w": 8,
-        "x": 0,
-        "y": 14
-      }
-    },
-    {
-      "type": "timeseries",
-      "title": "Clock offset by connector",
-      "description": "Offset per connector (connector minus reference; negative = behind). The shaded band is ± the largest configured tolerance.",
-      "datasource": {
-        "type": "prometheus",
-        "uid": "${datasource}"
-      },
-      "fieldConfig": {
-        "defaults": {
-          "unit": "s",
-          "color": {
-            "mode": "palette-classic"
-          },
-          "custom": {
-            "drawStyle": "line",
-            "lineInterpolation": "linear",
-            "lineWidth": 1,
-            "fillOpacity": 0,
-            "gradientMode": "none",
-            "showPoints": "never",
-            "spanNulls": false,
-            "axisPlacement": "auto",
-            "axisCenteredZero": false,
-            "stacking": {
-              "group": "A",
-              "mode": "none"
-            },
-            "thresholdsStyle": {
-              "mode": "off"
-            }
-          },
-          "thresholds": {
-            "mode": "absolute",
-            "steps": [
-              {
-                "color": "green",
-                "value": null
-              }
-            ]
-          },
-          "mappings": [],
-          "decimals": 3
-        },
-        "overrides": [
-          {
-            "matcher": {
-              "id": "byName",
-              "options": "tolerance"
-            },
-            "properties": [
-              {
-                "id": "color",
-                "value": {
-                  "mode": "fixed",
-                  "fixedColor": "green"
-                }
-              },
-              {
-                "id": "custom.fillBelowTo",
-                "value": "-tolerance"
-              },
-              {
-                "id": "custom.fillOpacity",
-                "value": 8
-              },
-              {
-                "id": "custom.lineStyle",
-                "value": {
-                  "fill": "dash",
-                  "dash": [
-                    10,
-                    10
-                  ]
-                }
-              }
-            ]
-          },
-          {
-            "matcher": {
-              "id": "byName",
-              "options": "-tolerance"
-            },
-            "properties": [
-              {
-                "id": "color",
-                "value": {
-                  "mode": "fixed",
-                  "fixedColor": "green"
-                }
-              },
-              {
-                "id": "custom.fillOpacity",
-                "value": 0
-              },
-              {
-                "id": "custom.lineStyle",
-                "value": {
-                  "fill": "dash",
-                  "dash": [
-                    10,
-                    10
-                  ]
-                }
-              }
-            ]
-          },
-          {
-            "matcher": {
-              "id": "byFrameRefID",
-              "options": "A"
-            },
-            "properties": [
-              {
-                "id": "links",
-                "value": [
-                  {
-                    "title": "Connector details for ${__field.labels.instance}",
-                    "url": "/d/connector-exporter-details/connector-details?var-datasource=${datasource}&var-job=${__field.labels.job:percentencode}&var-instance=${__field.labels.instance:percentencode}&${__url_time_range}"
-                  }
-                ]
-              }
-            ]
-          }
-        ]
-      },
-      "options": {
-        "legend": {
-          "calcs": [
-            "lastNotNull",
-            "min",
-            "max"
-          ],
-          "displayMode": "table",
-          "placement": "bottom",
-          "showLegend": true
-        },
-        "tooltip": {
-          "mode": "multi",
-          "sort": "desc"
-        }
-      },
-      "targets": [
-        {
-          "datasource": {
-            "type": "prometheus",
-            "uid": "${datasource}"
-          },
-          "editorMode": "code",
-          "expr": "connector_clock_offset_seconds{job=~\"$job\", instance=~\"$instance\"}",
-          "refId": "A",
-          "range": true,
-          "instant": false,
-          "format": "time_series",
-          "legendFormat": "{{instance}}"
-        },
-        {
-          "datasource": {
-            "type": "prometheus",
-            "uid": "${datasource}"
-          },
-          "editorMode": "code",
-          "expr": "max(connector_clock_offset_tolerance_seconds{job=~\"$job\", instance=~\"$instance\"})",
-          "refId": "B",
-          "range": true,
-          "instant": false,
-          "format": "time_series",
-          "legendFormat": "tolerance"
-        },
-        {
-          "datasource": {
-            "type": "prometheus",
-            "uid": "${datasource}"
-          },
-          "editorMode": "code",
-          "expr": "-max(connector_clock_offset_tolerance_seconds{job=~\"$job\", instance=~\"$instance\"})",
-          "refId": "C",
-          "range": true,
-          "instant": false,
-          "format": "time_series",
-          "legendFormat": "-tolerance"
-        }
-      ],
-      "id": 9,
-      "gridPos": {
-        "h": 9,
-        "w": 16,
-        "x": 8,
-        "y": 14
-      }
-    },
-    {
-      "type": "state-timeline",
-      "title": "Connector up",
-      "description": "Up and down per connector.",
-      "datasource": {
-        "type": "prometheus",
-        "uid": "${datasource}"
-      },
-      "fieldConfig": {
-        "defaults": {
-          "unit": "none",
-          "color": {
-            "mode": "thresholds"
-          },
-          "thresholds": {
-            "mode": "absolute",
-            "steps": [
-              {
-                "color": "text",
-                "value": null
-              }
-            ]
-          },
-          "mappings": [
-            {
-              "type": "value",
-              "options": {
-                "0": {
-                  "text": "DOWN",
-                  "color": "red",
-                  "index": 0
-                },
-                "1": {
-                  "text": "UP",
-                  "color": "green",
-                  "index": 1
-                }
-              }
-            }
-          ],
-          "custom": {
-            "fillOpacity": 80,
-            "lineWidth": 0
-          },
-          "links": [
-            {
-              "title": "Connector details for ${__field.labels.instance}",
-              "url": "/d/connector-exporter-details/connector-details?var-datasource=${datasource}&var-job=${__field.labels.job:percentencode}&var-instance=${__field.labels.instance:percentencode}&${__url_time_range}"
-            }
-          ]
-        },
-        "overrides": []
-      },
-      "options": {
-        "alignValue": "left",
-        "mergeValues": true,
-        "rowHeight": 0.9,
-        "showValue": "auto",
-        "legend": {
-          "displayMode": "list",
-          "placement": "bottom",
-          "showLegend": false
-        },
-        "tooltip": {
-          "mode": "single",
-          "sort": "none"
-        }
-      },
-      "targets": [
-        {
-          "datasource": {
-            "type": "prometheus",
-            "uid": "${datasource}"
-          },
-          "editorMode": "code",
-          "expr": "connector_up{job=~\"$job\", instance=~\"$instance\"}",
-          "refId": "A",
-          "range": true,
-          "instant": false,
-          "format": "time_series",
-          "legendFormat": "{{instance}}"
-        }
-      ],
-      "id": 10,
-      "gridPos": {
-        "h": 8,
-        "w": 12,
-        "x": 0,
-        "y": 23
-      }
-    },
-    {
-      "type": "state-timeline",
-      "title": "P2P possible",
-      "description": "Peer-to-peer verdict per connector.",
-      "datasource": {
-        "type": "prometheus",
-        "uid": "${datasource}"
-      },
-      "fieldConfig": {
-        "defaults": {
-          "unit": "none",
-          "color": {
-            "mode": "thresholds"
-          },
-          "thresholds": {
-            "mode": "absolute",
-            "steps": [
-              {
-                "color": "text",
-                "value": null
-              }
-            ]
-          },
-          "mappings": [
-            {
-              "type": "value",
-              "options": {
-                "0": {
-                  "text": "No",
-                  "color": "red",
-                  "index": 0
-                },
-                "1": {
-                  "text": "Yes",
-                  "color": "green",
-                  "index": 1
-                }
-              }
-            }
-          ],
-          "custom": {
-            "fillOpacity": 80,
-            "lineWidth": 0
-          },
-          "links": [
-            {
-              "title": "Connector details for ${__field.labels.instance}",
-              "url": "/d/connector-exporter-details/connector-details?var-datasource=${datasource}&var-job=${__field.labels.job:percentencode}&var-instance=${__field.labels.instance:percentencode}&${__url_time_range}"
-            }
-          ]
-        },
-        "overrides": []
-      },
-      "options": {
-        "alignValue": "left",
-        "mergeValues": true,
-        "rowHeight": 0.9,
-        "showValue": "auto",
-        "legend": {
-          "displayMode": "list",
-          "placement": "bottom",
-          "showLegend": false
-        },
-        "tooltip": {
-          "mode": "single",
-          "sort": "none"
-        }
-      },
-      "targets": [
-        {
-          "datasource": {
-            "type": "prometheus",
-            "uid": "${datasource}"
-          },
-          "editorMode": "code",
-          "expr": "connector_p2p_possible{job=~\"$job\", instance=~\"$instance\"}",
-          "refId": "A",
-          "range": true,
-          "instant": false,
-          "format": "time_series",
-          "legendFormat": "{{instance}}"
-        }
-      ],
-      "id": 11,
-      "gridPos": {
-        "h": 8,
-        "w": 12,
-        "x": 12,
-        "y": 23
-      }
-    },
-    {
-      "type": "bargauge",
       "title": "Restarts in range",
       "description": "Connectors that restarted within the dashboard time range, most first.",
       "datasource": {
@@ -1764,4 +1312,226 @@ function(c)
   "version": 1,
   "weekStart": ""
 }
-  + { uid: c.dashboardUIDs.fleet }
+  ;
+  // The grouping labels, matched as the variables say; All matches series without them too.
+  local scope = std.join('', [', %s=~"$%s"' % [l, l] for l in c.groupingLabels]);
+  local scoped(expr) = std.strReplace(expr, 'instance=~"$instance"', 'instance=~"$instance"' + scope);
+  local sel = 'job=~"$job", instance=~"$instance"' + scope;
+  // Panels kept from the literal above (the rest are added below).
+  local keep = [1, 2, 3, 4, 5, 6, 7, 12, 13, 14];
+  local moved = {
+    // The per-connector table goes last: a list to search, not a picture of the fleet.
+    '7': { gridPos: { h: 12, w: 24, x: 0, y: 29 } },
+    '12': { gridPos: { h: 8, w: 8, x: 0, y: 21 } },
+    '13': { gridPos: { h: 8, w: 8, x: 8, y: 21 } },
+    '14': { gridPos: { h: 8, w: 8, x: 16, y: 21 } },
+  };
+  local kept = [
+    p + std.get(moved, std.toString(p.id), {}) + {
+      targets: [t { expr: scoped(super.expr) } for t in p.targets],
+    }
+    for p in base.panels
+    if std.member(keep, p.id)
+  ];
+  local ds = { type: 'prometheus', uid: '${datasource}' };
+  local target(ref, expr, legend, format='time_series', instant=false) = {
+    datasource: ds,
+    editorMode: 'code',
+    expr: expr,
+    format: format,
+    instant: instant,
+    legendFormat: legend,
+    range: !instant,
+    refId: ref,
+  };
+  local offset = 'connector_clock_offset_seconds{%s}' % sel;
+  local tolerance = 'connector_clock_offset_tolerance_seconds{%s}' % sel;
+  local network = c.remoteNetworkLabel;
+  local added = [
+    // The ten worst by name, as a table: sortable, and the names stay readable however long.
+    {
+      datasource: ds,
+      description: "The ten connectors with the largest |clock offset|, worst first; red at the controller's 5 s tolerance, amber from half of it. Click an instance to open its details.",
+      fieldConfig: {
+        defaults: {
+          color: { mode: 'thresholds' },
+          custom: { align: 'auto', cellOptions: { type: 'auto' }, filterable: false, inspect: false },
+          decimals: 3,
+          mappings: [],
+          thresholds: { mode: 'absolute', steps: [
+            { color: 'green', value: null },
+            { color: 'orange', value: 2.5 },
+            { color: 'red', value: 5 },
+          ] },
+          unit: 's',
+        },
+        overrides: [
+          {
+            matcher: { id: 'byName', options: 'Instance' },
+            properties: [{
+              id: 'links',
+              value: [{
+                title: 'Connector details for ${__data.fields.instance}',
+                url: '/d/%s/connector-details?var-datasource=${datasource}&var-job=${__data.fields.job:percentencode}&var-instance=${__data.fields.instance:percentencode}&${__url_time_range}' % c.dashboardUIDs.details,
+              }],
+            }],
+          },
+          {
+            matcher: { id: 'byName', options: '|Offset|' },
+            properties: [{ id: 'custom.cellOptions', value: { mode: 'basic', type: 'color-background' } }],
+          },
+        ],
+      },
+      gridPos: { h: 9, w: 8, x: 0, y: 12 },
+      id: 8,
+      options: {
+        cellHeight: 'sm',
+        footer: { countRows: false, fields: '', reducer: ['sum'], show: false },
+        showHeader: true,
+        sortBy: [{ desc: true, displayName: '|Offset|' }],
+      },
+      targets: [target('A', 'max by (job, instance) (topk(10, abs(%s)))' % offset, '', format='table', instant=true)],
+      transformations: [{
+        id: 'organize',
+        options: {
+          excludeByName: { Time: true },
+          includeByName: {},
+          indexByName: { instance: 0, Value: 1, job: 2 },
+          renameByName: { instance: 'Instance', Value: '|Offset|', job: 'Job' },
+        },
+      }],
+      title: 'Worst clock offsets',
+      type: 'table',
+    },
+    {
+      datasource: ds,
+      description: 'Connectors up in each %s, as the redundancy alerts count them (fewer than %d is ConnectorRedundancyLost, none is ConnectorRemoteNetworkDown). Without the label the fleet is one bar.' % [std.strReplace(network, '_', ' '), c.minConnectorsPerRemoteNetwork],
+      fieldConfig: {
+        defaults: {
+          color: { mode: 'thresholds' },
+          decimals: 0,
+          mappings: [],
+          min: 0,
+          thresholds: { mode: 'absolute', steps: [
+            { color: 'red', value: null },
+            { color: 'orange', value: 1 },
+            { color: 'green', value: c.minConnectorsPerRemoteNetwork },
+          ] },
+          unit: 'none',
+        },
+        overrides: [],
+      },
+      gridPos: { h: 8, w: 8, x: 0, y: 4 },
+      id: 15,
+      options: {
+        displayMode: 'basic',
+        minVizHeight: 10,
+        minVizWidth: 0,
+        orientation: 'horizontal',
+        reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false },
+        showUnfilled: true,
+        valueMode: 'color',
+      },
+      targets: [target('A', 'sort(sum by (%s) (connector_up{%s}))' % [network, sel], '{{%s}}' % network, instant=true)],
+      title: 'Connectors up per %s' % std.strReplace(network, '_', ' '),
+      type: 'bargauge',
+    },
+    {
+      datasource: ds,
+      description: 'How many connectors are in each state over time: up, down (seen running, now stopped), not known (the exporter answers but nothing has seen a connector, e.g. a wrong --connector.process) and exporters that cannot be scraped.',
+      fieldConfig: {
+        defaults: g.lines { decimals: 0, min: 0, unit: 'none' },
+        overrides: [
+          g.colour('up', 'green'),
+          g.colour('down', 'red'),
+          g.colour('not known', 'orange'),
+          g.colour('exporter unreachable', 'purple'),
+        ],
+      },
+      gridPos: { h: 8, w: 16, x: 8, y: 4 },
+      id: 16,
+      options: g.legendTable,
+      targets: [
+        target('A', 'count(connector_up{%s} == 1) or vector(0)' % sel, 'up'),
+        target('B', 'count(connector_up{%s} == 0) or vector(0)' % sel, 'down'),
+        target('C', 'count(connector_exporter_build_info{%s} unless on (job, instance) connector_up{%s}) or vector(0)' % [sel, sel], 'not known'),
+        target('D', 'count(up{%s} == 0) or vector(0)' % sel, 'exporter unreachable'),
+      ],
+      title: 'Connectors by state',
+      type: 'timeseries',
+    },
+    {
+      datasource: ds,
+      description: 'Where the offsets lie: the fleet\'s lowest, median and highest offset (connector minus reference; negative = behind), inside the shaded band of ± the largest configured tolerance. One line each, however many connectors; the worst ones by name are in Worst clock offsets.',
+      fieldConfig: {
+        defaults: g.lines { decimals: 3, unit: 's' },
+        overrides: g.toleranceBand,
+      },
+      gridPos: { h: 9, w: 8, x: 16, y: 12 },
+      id: 9,
+      options: g.legendTable,
+      targets: [
+        target('A', 'max(%s)' % offset, 'highest'),
+        target('B', 'quantile(0.5, %s)' % offset, 'median'),
+        target('C', 'min(%s)' % offset, 'lowest'),
+        target('D', 'max(%s)' % tolerance, 'tolerance'),
+        target('E', '-max(%s)' % tolerance, '-tolerance'),
+      ],
+      title: 'Clock offset across connectors',
+      type: 'timeseries',
+    },
+    {
+      datasource: ds,
+      description: 'How many connectors have an offset in each band over time (darker: more connectors). The bands close in on zero, where the controller is content, and open out toward the ±5 s tolerance.',
+      fieldConfig: {
+        defaults: {
+          custom: {
+            hideFrom: { legend: false, tooltip: false, viz: false },
+            scaleDistribution: { type: 'linear' },
+          },
+          thresholds: { mode: 'absolute', steps: [{ color: 'green', value: null }] },
+          unit: 's',
+        },
+        overrides: [],
+      },
+      gridPos: { h: 9, w: 8, x: 8, y: 12 },
+      id: 17,
+      options: {
+        calculate: false,
+        cellGap: 1,
+        color: { exponent: 0.5, fill: 'dark-orange', mode: 'scheme', reverse: false, scale: 'exponential', scheme: 'Oranges', steps: 64 },
+        exemplars: { color: 'rgba(255,0,255,0.7)' },
+        filterValues: { le: 1e-9 },
+        legend: { show: true },
+        rowsFrame: { layout: 'auto' },
+        tooltip: { mode: 'single', showColorScale: false, yHistogram: false },
+        yAxis: { axisPlacement: 'left', reverse: false, unit: 's' },
+      },
+      targets: [
+        target('A', g.buckets(offset, [-5, -2, -1, -0.5, -0.1, 0.1, 0.5, 1, 2, 5]), '{{le}}', format='heatmap'),
+      ],
+      title: 'Clock offset distribution',
+      type: 'heatmap',
+    },
+  ];
+  local panels = kept + added;
+  base {
+    uid: c.dashboardUIDs.fleet,
+    tags: c.dashboardTags + ['prometheus'],
+    __requires: [r for r in super.__requires if r.type != 'panel'] + [
+      { id: t, name: g.panelNames[t], type: 'panel', version: '' }
+      for t in std.set([p.type for p in panels])
+    ],
+    panels: std.sort(panels, function(p) p.gridPos.y * 100 + p.gridPos.x),
+    templating+: {
+      list: [super.list[0], super.list[1]] + [
+        g.groupVariable(l)
+        for l in c.groupingLabels
+      ] + [
+        super.list[2] {
+          definition: 'label_values(connector_exporter_build_info{job=~"$job"%s}, instance)' % scope,
+          query+: { query: 'label_values(connector_exporter_build_info{job=~"$job"%s}, instance)' % scope },
+        },
+      ],
+    },
+  }

@@ -229,6 +229,8 @@ impl Vars {
         Some(match name {
             "job" => self.job.clone(),
             "instance" => self.instance.clone(),
+            // The grouping variables as the fleet dashboard opens: All.
+            "remote_network" | "site" => ".*".to_owned(),
             "__rate_interval" => promql_duration(self.rate_interval),
             "__interval" => promql_duration(self.interval),
             "__interval_ms" => self.interval.as_millis().to_string(),

@@ -122,8 +122,12 @@ pub struct Prometheus {
 }
 
 /// What Prometheus scrapes and evaluates.
+/// A scrape target and its target labels, as a relabelled scrape config would give them.
+pub type Target<'a> = (SocketAddr, &'a [(&'a str, &'a str)]);
+
 pub struct PrometheusSetup<'a> {
-    pub target: SocketAddr,
+    /// Scraped by one job, `connector-exporter`.
+    pub targets: &'a [Target<'a>],
     pub rule_files: &'a [&'a Path],
     pub alertmanager: Option<SocketAddr>,
     pub interval: &'a str,
@@ -146,14 +150,25 @@ impl Prometheus {
         let config = format!(
             "global:\n  scrape_interval: {i}\n  evaluation_interval: {i}\n\
              rule_files:\n{rules}{alerting}\
-             scrape_configs:\n  - job_name: connector-exporter\n    static_configs:\n      - targets: [\"{t}\"]\n",
+             scrape_configs:\n  - job_name: connector-exporter\n    static_configs:\n{targets}",
             i = setup.interval,
             rules = if rules.is_empty() {
                 "  []\n".to_owned()
             } else {
                 rules.concat()
             },
-            t = setup.target,
+            targets = setup
+                .targets
+                .iter()
+                .map(|(addr, labels)| {
+                    let labels: Vec<String> =
+                        labels.iter().map(|(k, v)| format!("{k}: {v:?}")).collect();
+                    format!(
+                        "      - targets: [\"{addr}\"]\n        labels: {{{}}}\n",
+                        labels.join(", ")
+                    )
+                })
+                .collect::<String>(),
         );
         let (process, addr) = Process::serve(
             "prometheus",

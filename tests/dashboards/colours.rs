@@ -117,7 +117,7 @@ fn offset_colours_follow_the_tolerance() {
 fn offset_graphs_draw_the_tolerance_band() {
     for (file, title_) in [
         (DETAILS, "Clock offset over time"),
-        (FLEET, "Clock offset by connector"),
+        (FLEET, "Clock offset across connectors"),
     ] {
         let d = dash::load(file);
         let p = panel(&d, title_);

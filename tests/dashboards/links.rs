@@ -85,13 +85,7 @@ fn links_open_the_details_of_the_clicked_connector() {
         if file != FLEET {
             continue;
         }
-        for owner in [
-            "Connectors",
-            "Worst clock offsets",
-            "Clock offset by connector",
-            "Connector up",
-            "P2P possible",
-        ] {
+        for owner in ["Connectors", "Worst clock offsets"] {
             let url = urls
                 .iter()
                 .find(|(o, _)| o == owner)

@@ -11,6 +11,7 @@ mod common;
 mod colours;
 mod links;
 mod names;
+mod scale;
 mod scanner;
 mod structure;
 mod tables;
@@ -30,11 +31,18 @@ const UIDS: [(&str, &str); 2] = [
 /// Grafana 12's dashboard schema; older versions load it unchanged, newer ones migrate it.
 const SCHEMA_VERSION: u64 = 41;
 const GRID_WIDTH: u64 = 24;
-const PANEL_TYPES: [&str; 5] = ["stat", "timeseries", "table", "state-timeline", "bargauge"];
+const PANEL_TYPES: [&str; 6] = [
+    "stat",
+    "timeseries",
+    "table",
+    "state-timeline",
+    "bargauge",
+    "heatmap",
+];
 /// Grafana unit ids used here (from Grafana's valueFormats categories).
 #[rustfmt::skip]
-const UNITS: [&str; 11] = [
-    "none", "short", "s", "ms", "percent", "percentunit", "bytes", "dateTimeAsIso",
+const UNITS: [&str; 12] = [
+    "none", "short", "s", "ms", "percent", "percentunit", "bytes", "Bps", "dateTimeAsIso",
     "dateTimeFromNow", "cpm", "cps",
 ];
 #[rustfmt::skip]
@@ -45,6 +53,8 @@ const OVERRIDE_PROPERTIES: [&str; 15] = [
 ];
 /// Labels Prometheus adds to every scraped series.
 const TARGET_LABELS: [&str; 2] = ["job", "instance"];
+/// Target labels the fleet dashboard narrows by (the mixin's default `groupingLabels`).
+const GROUPING_LABELS: [&str; 2] = ["remote_network", "site"];
 
 fn ds() -> Value {
     json!({"type": "prometheus", "uid": "${datasource}"})

@@ -214,6 +214,8 @@ fn panel_types_match_their_queries() {
                 let (instant, format) = match kind {
                     "table" => (true, "table"),
                     "stat" | "bargauge" => (true, "time_series"),
+                    // Cumulative `le` buckets over time, which Grafana's heat map de-accumulates.
+                    "heatmap" => (false, "heatmap"),
                     _ => (false, "time_series"),
                 };
                 let what = format!("{file}: {} {}", title(p), t["refId"]);
@@ -257,12 +259,17 @@ fn variables_are_defined_and_scoped() {
     for (file, d) in all() {
         let vars = d["templating"]["list"].as_array().unwrap();
         let names: Vec<&str> = vars.iter().map(|v| v["name"].as_str().unwrap()).collect();
-        assert_eq!(
-            names,
-            ["datasource", "job", "instance"],
-            "{file}: variables"
-        );
         let multi = file == FLEET;
+        let expected: Vec<&str> = if multi {
+            ["datasource", "job"]
+                .into_iter()
+                .chain(GROUPING_LABELS)
+                .chain(["instance"])
+                .collect()
+        } else {
+            vec!["datasource", "job", "instance"]
+        };
+        assert_eq!(names, expected, "{file}: variables");
         for v in &vars[1..] {
             assert_eq!(v["type"], "query", "{file}: {}", v["name"]);
             assert_eq!(v["multi"], multi, "{file}: {} multi", v["name"]);
@@ -274,11 +281,23 @@ fn variables_are_defined_and_scoped() {
             );
         }
         let op = if multi { "=~" } else { "=" };
-        let instance_query = vars[2]["query"]["query"].as_str().unwrap();
+        let instance_query = vars.last().unwrap()["query"]["query"].as_str().unwrap();
         assert!(
             instance_query.contains(&format!("job{op}\"$job\"")),
             "{file}: instance follows job"
         );
+        if multi {
+            for label in GROUPING_LABELS {
+                assert!(
+                    instance_query.contains(&format!("{label}=~\"${label}\"")),
+                    "{file}: instance follows {label}"
+                );
+                let var = vars.iter().find(|v| v["name"] == label).unwrap();
+                // All must match series without the label, or the dashboard would be empty
+                // until every target has it.
+                assert_eq!(var["allValue"], ".*", "{file}: {label} allValue");
+            }
+        }
         for q in dash::raw_queries(&file, &d) {
             for (_, _, name) in dash::variable_refs(&q.expr) {
                 let known = names.contains(&name.as_str())
@@ -304,8 +323,13 @@ fn every_selector_is_scoped_to_job_and_instance() {
             .filter(|q| !q.title.starts_with("variable "))
         {
             let scan = promql::scan(&q.expr).unwrap_or_else(|e| panic!("{file}: {}: {e}", q.title));
+            let scoped: Vec<&str> = if file == FLEET {
+                TARGET_LABELS.into_iter().chain(GROUPING_LABELS).collect()
+            } else {
+                TARGET_LABELS.to_vec()
+            };
             for sel in &scan.selectors {
-                for var in TARGET_LABELS {
+                for &var in &scoped {
                     let m = sel.matchers.iter().find(|m| m.label == var);
                     let ok = m.is_some_and(|m| m.op == op && m.value == format!("${var}"));
                     assert!(
