@@ -5,6 +5,9 @@
     // Label matchers that select the exporter's series (every rule and panel uses them). Must
     // not be empty: it is placed inside `{...}` next to other matchers.
     exporterSelector: 'job="connector-exporter"',
+    // Selects the Admin API poller's series (connector_controller_*): the same job by default;
+    // set it when the poller is scraped under a job of its own.
+    controllerSelector: self.exporterSelector,
 
     // Target labels that say where a connector is, most significant first: fleet alerts
     // aggregate by them, Alertmanager groups by them, dashboards offer a variable for each.

@@ -157,7 +157,7 @@ pub struct Flags {
     #[arg(long = "config.file", env = env_name!("CONFIG_FILE"), value_name = "PATH", global = true)]
     pub config_file: Option<PathBuf>,
 
-    /// Probe not to run, repeatable: clock, stun, connector or host. A `--probe.NAME` switch overrides it.
+    /// Probe not to run, repeatable: clock, stun, connector, host or admin_api. A `--probe.NAME` switch overrides it.
     #[arg(long = "probe.disable", env = env_name!("PROBE_DISABLE"), value_name = "PROBE", value_delimiter = ',', global = true)]
     pub probe_disable: Vec<String>,
     /// `--[no-]probe.NAME` switches (probe name, on), in the order they
@@ -263,6 +263,28 @@ pub struct Flags {
     /// Twingate network name (NAME in NAME.twingate.com): the controller whose view and clock are read.
     #[arg(long = "twingate.network", env = env_name!("TWINGATE_NETWORK"), value_name = "NAME", global = true)]
     pub twingate_network: Option<String>,
+    /// Admin API endpoint, overriding https://NAME.twingate.com/api/graphql/ (a proxy or a test server).
+    #[arg(long = "twingate.api-url", env = env_name!("TWINGATE_API_URL"), value_name = "URL", global = true)]
+    pub twingate_api_url: Option<String>,
+    /// File holding the Admin API key (or set CONNECTOR_EXPORTER_TWINGATE_API_KEY); with a network or URL it turns on the admin_api probe.
+    #[arg(long = "twingate.api-key-file", env = env_name!("TWINGATE_API_KEY_FILE"), value_name = "PATH", global = true)]
+    pub twingate_api_key_file: Option<String>,
+    /// PEM file with the only CAs trusted for the Admin API [default: built-in roots].
+    #[arg(long = "twingate.ca-file", env = env_name!("TWINGATE_CA_FILE"), value_name = "PATH", global = true)]
+    pub twingate_ca_file: Option<String>,
+    /// This host's connector, by its name in the controller: exports connector_controller_agreement.
+    #[arg(long = "twingate.connector", env = env_name!("TWINGATE_CONNECTOR"), value_name = "NAME", global = true)]
+    pub twingate_connector: Option<String>,
+    /// Time between Admin API rounds [default: 60s].
+    #[arg(long = "twingate.interval", env = env_name!("TWINGATE_INTERVAL"), value_name = "DURATION", global = true)]
+    pub twingate_interval: Option<String>,
+    /// Hard limit for one Admin API round, all pages [default: 20s].
+    #[arg(long = "twingate.timeout", env = env_name!("TWINGATE_TIMEOUT"), value_name = "DURATION", global = true)]
+    pub twingate_timeout: Option<String>,
+    /// The Admin API key, read by `Config::load` from the environment only:
+    /// never a flag, so it cannot show in `ps` or in `--help`.
+    #[arg(skip)]
+    pub twingate_api_key: Option<crate::config::ApiKey>,
 
     /// Directory for state that must survive a restart (connector downtime, restarts); off unless set.
     #[arg(long = "storage.path", env = env_name!("STORAGE_PATH"), value_name = "DIR", global = true)]

@@ -14,6 +14,10 @@ use serde::Deserialize;
 use crate::cli::Flags;
 use crate::probe::ProbeKind;
 
+mod twingate;
+
+pub use twingate::{API_KEY_ENV, AdminApiConfig, ApiKey, TwingateConfig};
+
 pub const DEFAULT_CLOCK_SERVERS: [&str; 3] =
     ["pool.ntp.org", "time.cloudflare.com", "time.google.com"];
 pub const DEFAULT_STUN_SERVERS: [&str; 2] = ["stun.l.google.com:19302", "stun.cloudflare.com:3478"];
@@ -94,21 +98,6 @@ pub struct HostConfig {
     pub timeout: Duration,
 }
 
-/// The Twingate controller this connector belongs to.
-#[derive(Clone, Debug, Default)]
-pub struct TwingateConfig {
-    /// The network name, NAME in `NAME.twingate.com`.
-    pub network: Option<String>,
-}
-
-impl TwingateConfig {
-    /// The controller's own web address, when the network is known.
-    pub fn controller_url(&self) -> Option<crate::https::HttpsUrl> {
-        let network = self.network.as_deref()?;
-        crate::https::HttpsUrl::parse(&format!("https://{network}.twingate.com/")).ok()
-    }
-}
-
 #[derive(Clone, Debug)]
 pub struct LogConfig {
     pub level: String,
@@ -156,6 +145,12 @@ pub enum ConfigError {
         value: String,
         problem: String,
     },
+    /// For values that must not be repeated (the API key).
+    #[error("{field}: {problem}")]
+    Field {
+        field: &'static str,
+        problem: String,
+    },
     #[error("config file {path}: {problem}")]
     File { path: PathBuf, problem: String },
     #[error("web config file {path}: {problem}")]
@@ -173,7 +168,9 @@ fn invalid(field: &'static str, value: &str, problem: impl Into<String>) -> Conf
 impl Config {
     /// Merges flags (which already include the environment) over the file
     /// named by `--config.file`, then validates.
-    pub fn load(flags: Flags) -> Result<Config, ConfigError> {
+    pub fn load(mut flags: Flags) -> Result<Config, ConfigError> {
+        // Never a flag: a value on the command line shows in `ps`.
+        flags.twingate_api_key = twingate::key_from_env();
         let merged = match &flags.config_file {
             Some(path) => merge(flags.clone(), read_file(path)?),
             None => flags,
@@ -223,16 +220,8 @@ impl Config {
             "json" => LogFormat::Json,
             other => return Err(invalid("log.format", other, "expected logfmt or json")),
         };
-        let network = f
-            .twingate_network
-            .as_deref()
-            .filter(|n| !n.is_empty())
-            .map(network_name)
-            .transpose()?;
-        let controller = TwingateConfig {
-            network: network.clone(),
-        }
-        .controller_url();
+        let twingate = twingate::from_flags(f)?;
+        let controller = twingate.controller_url();
         let http_servers = http_servers(&f.clock_http_server, controller.as_ref())?;
         let mut disabled = Vec::new();
         for name in &f.probe_disable {
@@ -243,7 +232,7 @@ impl Config {
                     invalid(
                         "probe.disable",
                         name,
-                        "expected clock, stun, connector or host",
+                        "expected clock, stun, connector, host or admin_api",
                     )
                 })?;
             disabled.push(kind);
@@ -267,10 +256,13 @@ impl Config {
                 disabled.push(kind);
             }
         }
+        // The Admin API probe is off unless it has a key and an address.
+        let admin_api = twingate.admin_api().is_some();
         let config = Config {
             probes: ProbeKind::ALL
                 .into_iter()
                 .filter(|k| !disabled.contains(k))
+                .filter(|k| *k != ProbeKind::AdminApi || admin_api)
                 .collect(),
             web: WebConfig {
                 listen_addresses: listen
@@ -347,7 +339,7 @@ impl Config {
                 interval: duration("host.interval", f.host_interval.as_deref(), "60s")?,
                 timeout: duration("host.timeout", f.host_timeout.as_deref(), "5s")?,
             },
-            twingate: TwingateConfig { network },
+            twingate,
             storage_path: f
                 .storage_path
                 .as_deref()
@@ -357,25 +349,6 @@ impl Config {
         };
         Ok(config)
     }
-}
-
-/// A Twingate network name is one DNS label: it becomes NAME.twingate.com.
-fn network_name(text: &str) -> Result<String, ConfigError> {
-    let name = text.trim().to_ascii_lowercase();
-    let valid = (1..=63).contains(&name.len())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        && !name.starts_with('-')
-        && !name.ends_with('-');
-    if !valid {
-        return Err(invalid(
-            "twingate.network",
-            text,
-            "expected the network name alone (NAME in NAME.twingate.com): letters, digits and -",
-        ));
-    }
-    Ok(name)
 }
 
 /// Parses `500ms`, `5s`, `2m`, `1h` (and combinations such as `1m30s`).
@@ -709,6 +682,12 @@ struct HostFile {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct TwingateFile {
     network: Option<String>,
+    api_url: Option<String>,
+    api_key_file: Option<String>,
+    ca_file: Option<String>,
+    connector: Option<String>,
+    interval: Option<String>,
+    timeout: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -788,6 +767,15 @@ fn read_file(path: &Path) -> Result<Flags, ConfigError> {
         host_include_loopback: file.host.include_loopback.unwrap_or(false),
         host_include_link_local: file.host.include_link_local.unwrap_or(false),
         twingate_network: file.twingate.network,
+        twingate_api_url: file.twingate.api_url,
+        twingate_api_key_file: file.twingate.api_key_file,
+        twingate_ca_file: file.twingate.ca_file,
+        twingate_connector: file.twingate.connector,
+        twingate_interval: file.twingate.interval,
+        twingate_timeout: file.twingate.timeout,
+        // The key is never a file key either: only the key file or the
+        // environment hold it.
+        twingate_api_key: None,
         storage_path: file.storage.path,
         log_level: file.log.level,
         log_format: file.log.format,
@@ -845,6 +833,13 @@ fn merge(flag: Flags, file: Flags) -> Flags {
         host_include_loopback: flag.host_include_loopback || file.host_include_loopback,
         host_include_link_local: flag.host_include_link_local || file.host_include_link_local,
         twingate_network: flag.twingate_network.or(file.twingate_network),
+        twingate_api_url: flag.twingate_api_url.or(file.twingate_api_url),
+        twingate_api_key_file: flag.twingate_api_key_file.or(file.twingate_api_key_file),
+        twingate_ca_file: flag.twingate_ca_file.or(file.twingate_ca_file),
+        twingate_connector: flag.twingate_connector.or(file.twingate_connector),
+        twingate_interval: flag.twingate_interval.or(file.twingate_interval),
+        twingate_timeout: flag.twingate_timeout.or(file.twingate_timeout),
+        twingate_api_key: flag.twingate_api_key,
         storage_path: flag.storage_path.or(file.storage_path),
         log_level: flag.log_level.or(file.log_level),
         log_format: flag.log_format.or(file.log_format),
@@ -887,24 +882,6 @@ mod tests {
         .unwrap();
         assert_eq!(c.connector.process, "");
         assert_eq!(c.connector.systemd_unit, "");
-    }
-
-    #[test]
-    fn network_names_become_controller_urls() {
-        let url = |n: &str| {
-            TwingateConfig {
-                network: Some(network_name(n).unwrap()),
-            }
-            .controller_url()
-            .unwrap()
-            .to_string()
-        };
-        assert_eq!(url("acme"), "https://acme.twingate.com/");
-        assert_eq!(url("Acme-2"), "https://acme-2.twingate.com/");
-        assert!(network_name("acme.twingate.com").is_err());
-        assert!(network_name("-acme").is_err());
-        assert!(network_name("a b").is_err());
-        assert!(TwingateConfig::default().controller_url().is_none());
     }
 
     #[test]

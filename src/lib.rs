@@ -28,6 +28,7 @@ use anyhow::Context as _;
 use tokio::net::TcpListener;
 
 use crate::config::{Config, ListenAddress};
+use crate::probe::admin_api::AdminApiProbe;
 use crate::probe::clock::ClockProbe;
 use crate::probe::connector::ConnectorProbe;
 use crate::probe::host::{AddressFilter, HostProbe};
@@ -42,8 +43,8 @@ pub fn probes(config: &Config) -> Vec<Arc<dyn Probe>> {
     config
         .probes
         .iter()
-        .map(|kind| -> Arc<dyn Probe> {
-            match kind {
+        .filter_map(|kind| -> Option<Arc<dyn Probe>> {
+            Some(match kind {
                 ProbeKind::Host => Arc::new(HostProbe::new(
                     AddressFilter {
                         loopback: config.host.include_loopback,
@@ -58,7 +59,12 @@ pub fn probes(config: &Config) -> Vec<Arc<dyn Probe>> {
                 )),
                 ProbeKind::Stun => Arc::new(StunProbe::new(&config.stun)),
                 ProbeKind::Clock => Arc::new(ClockProbe::new(&config.clock)),
-            }
+                // Config lists it only when a key and an address are given.
+                ProbeKind::AdminApi => Arc::new(AdminApiProbe::new(
+                    &config.twingate.admin_api()?,
+                    config.storage_path.as_deref(),
+                )),
+            })
         })
         .collect()
 }

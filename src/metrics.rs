@@ -20,6 +20,7 @@ use prometheus_client::metrics::counter::ConstCounter;
 use prometheus_client::metrics::gauge::ConstGauge;
 use prometheus_client::registry::Registry;
 
+mod controller;
 mod probes;
 
 use crate::probe::Report;
@@ -184,8 +185,12 @@ fn families(s: &Snapshot) -> Vec<Family> {
             Some(Report::Stun(r)) => out.extend(probes::stun(r)),
             Some(Report::Connector(r)) => out.extend(probes::connector(r)),
             Some(Report::Host(r)) => out.extend(probes::host(r)),
+            Some(Report::AdminApi(r)) => out.extend(controller::admin_api(r)),
             None => {}
         }
+    }
+    if let Some(a) = s.agreement() {
+        out.push(controller::agreement(&a));
     }
     if let Some(p) = &s.process {
         out.extend(process_families(p));

@@ -30,6 +30,32 @@ impl Snapshot {
         self.probes.iter().find(|p| p.kind == kind)
     }
 
+    /// The latest report of `kind`, if its last round gave one.
+    pub fn report(&self, kind: ProbeKind) -> Option<&Report> {
+        self.probe(kind)?.report.as_deref()
+    }
+
+    /// Host view against controller view for `--twingate.connector`: where
+    /// the reports of several probes meet, so no probe reads another.
+    pub fn agreement(&self) -> Option<crate::probe::admin_api::agreement::Agreement> {
+        let Some(Report::AdminApi(admin)) = self.report(ProbeKind::AdminApi) else {
+            return None;
+        };
+        let connector = match self.report(ProbeKind::Connector) {
+            Some(Report::Connector(c)) => Some(c),
+            _ => None,
+        };
+        let stun = match self.report(ProbeKind::Stun) {
+            Some(Report::Stun(s)) => Some(s),
+            _ => None,
+        };
+        let host = match self.report(ProbeKind::Host) {
+            Some(Report::Host(h)) => Some(h),
+            _ => None,
+        };
+        crate::probe::admin_api::agreement::agreement(admin, connector, stun, host)
+    }
+
     /// Every configured probe has finished its first round.
     pub fn ready(&self) -> bool {
         self.probes.iter().all(|p| p.rounds > 0)

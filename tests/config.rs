@@ -137,7 +137,12 @@ fn valid_file_round_trips() {
     let c = load(&[&format!("--config.file={path}")]);
     assert_eq!(
         c.probes,
-        [ProbeKind::Clock, ProbeKind::Connector, ProbeKind::Host]
+        [
+            ProbeKind::Clock,
+            ProbeKind::Connector,
+            ProbeKind::Host,
+            ProbeKind::AdminApi
+        ]
     );
     assert_eq!(
         c.web.listen_addresses,
@@ -180,6 +185,20 @@ fn valid_file_round_trips() {
     );
     assert_eq!(c.log.level, "debug");
     assert_eq!(c.log.format, LogFormat::Json);
+    let api = c
+        .twingate
+        .admin_api()
+        .expect("key file and url: admin_api on");
+    assert_eq!(api.url.as_str(), "https://127.0.0.1:8443/api/graphql/");
+    assert_eq!(api.key.expose(), "tgk-CONFIG-TESTDATA-not-a-real-key");
+    assert_eq!(api.connector.as_deref(), Some("acme-connector-1"));
+    assert_eq!(api.interval, Duration::from_secs(120));
+    assert_eq!(api.timeout, Duration::from_secs(30));
+    assert!(c.probes.contains(&ProbeKind::AdminApi));
+    assert!(
+        !format!("{c:?}").contains("tgk-CONFIG"),
+        "Debug redacts the key"
+    );
 
     // A flag beats the file; what the flag does not name stays from the file.
     let c = load(&[&format!("--config.file={path}"), "--clock.tolerance=2s"]);
@@ -240,7 +259,17 @@ fn bad_https_clock_settings_exit_2_naming_the_flag() {
 #[test]
 fn defaults() {
     let c = load(&[]);
-    assert_eq!(c.probes, ProbeKind::ALL);
+    // admin_api is off until it has a key and an address.
+    assert_eq!(
+        c.probes,
+        [
+            ProbeKind::Clock,
+            ProbeKind::Stun,
+            ProbeKind::Connector,
+            ProbeKind::Host
+        ]
+    );
+    assert!(c.twingate.admin_api().is_none());
     assert_eq!(
         c.web.listen_addresses,
         [ListenAddress::AllInterfaces(10150)]
@@ -256,6 +285,68 @@ fn defaults() {
     assert!(c.connector.metrics_url.is_none());
     assert!(c.storage_path.is_none());
     assert!(!c.clock.servers.is_empty() && !c.stun.servers.is_empty());
+}
+
+/// The key comes from the environment or a file, never a flag; a key with
+/// nowhere to go is a config error that does not repeat it.
+#[test]
+fn the_api_key_rules() {
+    let key = "tgk-ENV-abcdef-0123456789";
+    let out = Command::new(common::exporter::binary())
+        .env("CONNECTOR_EXPORTER_TWINGATE_API_KEY", key)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("CONNECTOR_EXPORTER_TWINGATE_API_KEY"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(key), "{stderr}");
+    let (code, _, stderr) = run(&["--twingate.api-key=x"]);
+    assert_eq!(code, Some(2), "no such flag: {stderr}");
+    let (_, help, _) = run(&["--help"]);
+    for flag in [
+        "--twingate.api-url",
+        "--twingate.api-key-file",
+        "--twingate.ca-file",
+        "--twingate.connector",
+        "--twingate.interval",
+        "--twingate.timeout",
+    ] {
+        assert!(help.contains(flag), "--help lacks {flag}");
+    }
+    assert!(!help.contains("--twingate.api-key "), "{help}");
+
+    // A network alone is for the clock only; with a key it polls.
+    let flags = |args: &[&str], key: Option<&str>| {
+        let mut full = vec!["connector-exporter"];
+        full.extend_from_slice(args);
+        let mut flags = Cli::try_parse_from(full).unwrap().flags;
+        flags.twingate_api_key = key.map(connector_exporter::config::ApiKey::new);
+        Config::from_flags(&flags)
+    };
+    let c = flags(&["--twingate.network=acme"], None).unwrap();
+    assert!(!c.probes.contains(&ProbeKind::AdminApi));
+    let c = flags(&["--twingate.network=acme"], Some(key)).unwrap();
+    assert!(c.probes.contains(&ProbeKind::AdminApi));
+    assert_eq!(
+        c.twingate.admin_api().unwrap().url.as_str(),
+        "https://acme.twingate.com/api/graphql/"
+    );
+    let c = flags(
+        &["--twingate.network=acme", "--probe.disable=admin_api"],
+        Some(key),
+    )
+    .unwrap();
+    assert!(!c.probes.contains(&ProbeKind::AdminApi));
+    let err = flags(&["--twingate.connector=c1"], None).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("twingate.connector: needs an Admin API key"),
+        "{err}"
+    );
 }
 
 #[test]

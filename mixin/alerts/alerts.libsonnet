@@ -4,3 +4,4 @@
 + (import 'connector.libsonnet')
 + (import 'exporter.libsonnet')
 + (import 'fleet.libsonnet')
++ (import 'controller.libsonnet')

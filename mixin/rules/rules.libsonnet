@@ -1,2 +1,3 @@
 // Recording rules, one file per area: add yours here with one line.
 (import 'fleet.libsonnet')
++ (import 'controller.libsonnet')

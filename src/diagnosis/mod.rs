@@ -2,6 +2,7 @@
 //! hint for each problem. `check` prints it, the status page renders it and
 //! `/api/v1/status` serves it, so the three cannot disagree.
 
+mod admin_api;
 mod clock;
 mod connector;
 mod host;
@@ -10,6 +11,7 @@ mod traffic;
 
 use serde::Serialize;
 
+pub use admin_api::{RATE_LIMITED_HINT, state_hint};
 pub use stun::{NOT_CLASSIFIED, behaviour_text};
 pub use traffic::{
     DIRECT_HINT, DIRECT_RATIO_LOW, OLD_CONNECTOR_HINT, RELAYED_HINT, direct_share_text,
@@ -111,15 +113,18 @@ pub fn diagnose(snapshot: &Snapshot) -> Diagnosis {
         (ProbeKind::Clock, "Clock"),
         (ProbeKind::Stun, "STUN/NAT"),
         (ProbeKind::Host, "Host"),
+        (ProbeKind::AdminApi, "Controller"),
     ];
     let sections: Vec<Section> = order
         .into_iter()
+        // Off unless configured with a key: no section of its own until then.
+        .filter(|(probe, _)| *probe != ProbeKind::AdminApi || snapshot.probe(*probe).is_some())
         .map(|(probe, name)| {
             let lines = match snapshot.probe(probe) {
                 // Only configured probes are in the snapshot.
                 None => vec![Line::ok("probe", "probe", "disabled".to_owned())],
                 Some(status) => {
-                    let mut lines = probe_lines(status, snapshot.clock_tolerance_seconds);
+                    let mut lines = probe_lines(status, snapshot);
                     if probe == ProbeKind::Connector {
                         lines.extend(traffic_lines(snapshot));
                     }
@@ -165,7 +170,8 @@ fn worst(lines: &[Line]) -> Verdict {
     lines.iter().map(|l| l.verdict).max().unwrap_or(Verdict::Ok)
 }
 
-fn probe_lines(status: &ProbeStatus, tolerance: f64) -> Vec<Line> {
+fn probe_lines(status: &ProbeStatus, snapshot: &Snapshot) -> Vec<Line> {
+    let tolerance = snapshot.clock_tolerance_seconds;
     if status.rounds == 0 {
         return vec![Line::new(
             "probe",
@@ -180,6 +186,7 @@ fn probe_lines(status: &ProbeStatus, tolerance: f64) -> Vec<Line> {
         Some(Report::Stun(r)) => stun::stun(r, failure),
         Some(Report::Connector(r)) => connector::connector(r),
         Some(Report::Host(r)) => host::host(r),
+        Some(Report::AdminApi(r)) => admin_api::admin_api(r, snapshot.agreement().as_ref()),
         None => {
             let (value, reason) = match failure {
                 Some(f) => (format!("round failed: {f}"), f.reason),
@@ -212,6 +219,7 @@ pub fn reason_hint(kind: ProbeKind, reason: Reason) -> String {
             _ => format!("nothing to query: name a server with --{kind}.server"),
         },
         Reason::Tls => "the server's certificate was refused: a TLS-inspecting proxy on the path, an expired certificate, or a private CA that needs its CA file".to_owned(),
+        Reason::RateLimited => RATE_LIMITED_HINT.to_owned(),
         Reason::Io => "a local error (socket or file): see the message and the exporter's permissions".to_owned(),
         Reason::Panic => "a bug in the exporter: please report it with this message".to_owned(),
     }

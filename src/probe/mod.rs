@@ -4,6 +4,7 @@
 //! [`Report`]. It never touches metrics: `metrics.rs` turns reports into
 //! series, `status.rs` into the status page, `check.rs` into a diagnosis.
 
+pub mod admin_api;
 pub mod clock;
 pub mod connector;
 pub mod host;
@@ -15,6 +16,7 @@ use std::time::Duration;
 use futures_util::future::BoxFuture;
 use serde::Serialize;
 
+pub use admin_api::AdminApiReport;
 pub use clock::ClockReport;
 pub use connector::ConnectorReport;
 pub use host::HostReport;
@@ -28,14 +30,18 @@ pub enum ProbeKind {
     Stun,
     Connector,
     Host,
+    /// The controller's view, from the Twingate Admin API; off by default.
+    #[serde(rename = "admin_api")]
+    AdminApi,
 }
 
 impl ProbeKind {
-    pub const ALL: [ProbeKind; 4] = [
+    pub const ALL: [ProbeKind; 5] = [
         ProbeKind::Clock,
         ProbeKind::Stun,
         ProbeKind::Connector,
         ProbeKind::Host,
+        ProbeKind::AdminApi,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -44,6 +50,7 @@ impl ProbeKind {
             ProbeKind::Stun => "stun",
             ProbeKind::Connector => "connector",
             ProbeKind::Host => "host",
+            ProbeKind::AdminApi => "admin_api",
         }
     }
 }
@@ -81,6 +88,9 @@ pub enum Reason {
     NotFound,
     /// A TLS peer whose certificate or handshake was refused.
     Tls,
+    /// The server throttled us (HTTP 429); rounds are skipped until it
+    /// allows more.
+    RateLimited,
     /// A local I/O error (socket, file).
     Io,
     /// The probe code panicked; a bug, reported rather than fatal.
@@ -100,6 +110,7 @@ impl Reason {
             Reason::ErrorResponse => "error_response",
             Reason::NotFound => "not_found",
             Reason::Tls => "tls",
+            Reason::RateLimited => "rate_limited",
             Reason::Io => "io",
             Reason::Panic => "panic",
         }
@@ -150,6 +161,8 @@ pub enum Report {
     Stun(StunReport),
     Connector(ConnectorReport),
     Host(HostReport),
+    #[serde(rename = "admin_api")]
+    AdminApi(AdminApiReport),
 }
 
 impl Report {
@@ -161,7 +174,7 @@ impl Report {
             Report::Clock(r) => r.part_failures(),
             Report::Stun(r) => r.part_failures(),
             Report::Connector(r) => r.part_failures(),
-            Report::Host(_) => Vec::new(),
+            Report::Host(_) | Report::AdminApi(_) => Vec::new(),
         }
     }
 
@@ -172,6 +185,7 @@ impl Report {
             Report::Clock(r) => r.shortfall(),
             Report::Stun(r) => r.shortfall(),
             Report::Connector(r) => r.shortfall(),
+            Report::AdminApi(r) => r.stale.clone(),
             Report::Host(_) => None,
         }
     }

@@ -45,6 +45,11 @@ pub fn isolated(args: &[&str]) -> Vec<String> {
     if !disabled.is_empty() && !given("--probe.disable") {
         full.push(format!("--probe.disable={}", disabled.join(",")));
     }
+    // Separately, whatever the test disabled itself: a key in the
+    // environment plus a network name must never reach the real Admin API.
+    if !given("--twingate.api-url") {
+        full.push("--probe.disable=admin_api".to_owned());
+    }
     full.extend(extra);
     full.extend(args.iter().map(|a| a.to_string()));
     full

@@ -9,6 +9,7 @@ pub mod connector_page;
 pub mod coturn;
 pub mod dashboards;
 pub mod exporter;
+pub mod graphql;
 pub mod http;
 pub mod https_date;
 pub mod metrics;
