@@ -244,6 +244,34 @@ fn summary(page: &mut String, status: &Status<'_>) {
             facts.push(("Direct traffic", share, traffic_verdict));
         }
     }
+    if let Some(Report::AdminApi(a)) = status.report(ProbeKind::AdminApi) {
+        // The controller's verdict next to the host's: the two can disagree.
+        let (value, check) = match a.own() {
+            Some(c) => {
+                let heartbeat = c
+                    .last_heartbeat_timestamp_seconds
+                    .map(|t| {
+                        format!(
+                            ", last heartbeat {} old",
+                            human::span((a.fetched_at - t).max(0.0))
+                        )
+                    })
+                    .unwrap_or_default();
+                (
+                    format!("{}{heartbeat}", c.state.as_str()),
+                    "controller_state",
+                )
+            }
+            None => {
+                let dead = a.connectors.iter().filter(|c| !c.state.is_alive()).count();
+                (
+                    format!("{} connectors, {dead} not ALIVE", a.connectors.len()),
+                    "controller_fleet",
+                )
+            }
+        };
+        facts.push(("Controller", value, verdict(ProbeKind::AdminApi, check)));
+    }
     if let Some(Report::Clock(c)) = status.report(ProbeKind::Clock) {
         let offset = match (c.offset_seconds, c.offset_uncertainty_seconds) {
             (Some(o), Some(u)) => human::offset_with_bar(o, u),

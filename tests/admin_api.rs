@@ -552,3 +552,88 @@ fn ten_thousand_connectors_over_two_hundred_pages() {
     // Bounded: a few hundred bytes per series, not a copy per page.
     assert!(rss < 400.0 * 1048576.0, "RSS {rss}");
 }
+
+/// `--twingate.connector`: the host's view beside the controller's, as metrics
+/// and in `check`, with the hint of the DEAD state.
+#[test]
+fn a_host_polling_for_its_own_connector_cross_checks_it() {
+    let certs = certs::make();
+    let hostname = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .unwrap()
+        .trim()
+        .to_owned();
+    let mut fleet = graphql::small_fleet();
+    fleet[0]["hostname"] = hostname.clone().into();
+    let server = GraphqlServer::start(&certs, fleet.clone(), Mode::Honest);
+    let mut connector = common::connector::FakeConnector::new();
+    connector.start();
+    let connector_flag = connector.flag();
+    let own = [
+        connector_flag.as_str(),
+        "--connector.systemd-unit=",
+        "--twingate.connector=alpha",
+    ];
+    let e = start(&server, &certs, &own);
+    let agreement =
+        |m: &Metrics, check: &str| m.get("connector_controller_agreement", &[("check", check)]);
+    let m = e.wait_for(Duration::from_secs(20), |m| agreement(m, "up").is_some());
+    assert_eq!(agreement(&m, "up"), Some(1.0), "{}", e.metrics_text());
+    assert_eq!(agreement(&m, "hostname"), Some(1.0));
+    assert_eq!(agreement(&m, "public_ip"), None, "no STUN: unknown, absent");
+    // The controller loses it while the process runs.
+    fleet[0]["state"] = "DEAD_NO_RELAYS".into();
+    server.set_fleet(fleet);
+    let m = e.wait_for(Duration::from_secs(20), |m| agreement(m, "up") == Some(0.0));
+    assert_eq!(agreement(&m, "hostname"), Some(1.0));
+    let page = e.get("/").text();
+    assert!(page.contains("DEAD_NO_RELAYS"), "{page}");
+    for (what, text) in every_output(&e) {
+        assert_no_key(what, &text);
+    }
+
+    let a = args(&server, &certs, &own);
+    let refs: Vec<&str> = a.iter().map(String::as_str).collect();
+    let run = common::check::run(
+        Command::new(binary())
+            .args(["check", "--json"])
+            .args(common::exporter::isolated(&refs))
+            .env(KEY_ENV, KEY),
+    );
+    assert_eq!(run.code, 1, "a DEAD connector is a problem: {run}");
+    assert_no_key("check --json", &run.stdout);
+    assert_no_key("check stderr", &run.stderr);
+    let json = run.json();
+    let state = common::check::line(&json, "Controller", "controller_state");
+    assert_eq!(state["verdict"], "problem");
+    assert!(
+        state["value"]
+            .as_str()
+            .unwrap()
+            .starts_with("DEAD_NO_RELAYS"),
+        "{state}"
+    );
+    assert!(state["hint"].as_str().unwrap().contains("relay"), "{state}");
+    let up = common::check::line(&json, "Controller", "agreement_up");
+    assert_eq!(up["verdict"], "problem", "{up}");
+    // The other DEAD states, each with its own hint.
+    let lines = common::check::section(&json, "Controller");
+    let hint_of = |name: &str| {
+        lines
+            .iter()
+            .find(|l| l["label"].as_str().is_some_and(|s| s.starts_with(name)))
+            .and_then(|l| l["hint"].as_str())
+            .unwrap_or_else(|| panic!("no line for {name}: {lines:#?}"))
+            .to_owned()
+    };
+    assert!(hint_of("bravo").contains("443"));
+    assert!(hint_of("charlie").contains("DNS"));
+    // Text output too.
+    let run = common::check::run(
+        Command::new(binary())
+            .arg("check")
+            .args(common::exporter::isolated(&refs))
+            .env(KEY_ENV, KEY),
+    );
+    assert!(run.stdout.contains("DEAD_NO_RELAYS"), "{run}");
+    assert_no_key("check", &run.stdout);
+}

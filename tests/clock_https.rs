@@ -142,8 +142,8 @@ async fn offsets_are_measured_within_20_ms_and_inside_their_error_bar() {
 }
 
 /// With time to spare, requests are what runs out: each answer "already"
-/// costs a check, so twelve requests tell 89 intervals of a second apart
-/// (11 ms), not the 2048 of eleven bare halvings (see `bisect::cells`).
+/// costs a check, so twelve requests tell 144 intervals of a second apart
+/// (7 ms), not the 2048 of eleven bare halvings (see `bisect::cells`).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn given_more_time_the_error_bar_shrinks_to_what_the_requests_allow() {
     let certs = certs::make();
@@ -159,7 +159,7 @@ async fn given_more_time_the_error_bar_shrinks_to_what_the_requests_allow() {
         s.rtt_seconds * 1e3
     );
     assert!(requests <= 12);
-    // 0.5 s / 89 plus the round trip, with margin for a loaded machine:
+    // 0.5 s / 144 plus the round trip, with margin for a loaded machine:
     // late timers and slow answers widen the bar, they never narrow it.
     assert!(uncertainty < 0.010, "uncertainty {uncertainty}");
 }
@@ -252,8 +252,9 @@ async fn missing_malformed_or_cached_dates_give_no_offset() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_date_jumping_between_backends_is_inconsistent() {
     let certs = certs::make();
-    // A second or more apart, every answer contradicts the other backend's;
-    // closer, the checks after each answer "already" catch the mix.
+    // Two seconds or more apart, every answer contradicts the other
+    // backend's; closer, the checks after each answer "already" catch
+    // backends answering in turn.
     for ahead in [3.0, 1.5, 0.25] {
         let server = DateServer::start(&certs, 0.1, Mode::Jumping(ahead));
         let (report, _) = round(&certs, &server).await;

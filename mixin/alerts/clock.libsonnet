@@ -113,6 +113,34 @@ local u = import '../lib/utils.libsonnet';
           |||,
         }),
 
+        // Where only outbound TCP 443 is open the offset comes from the HTTPS servers' Date
+        // (the controller's, with --twingate.network) and the alerts above keep working on it,
+        // so nothing else would say that NTP is gone. NTP servers are those whose server label
+        // is not an https:// URL; both sides keep every label but `server`, so they match.
+        u.alert(c, {
+          alert: 'ConnectorClockNtpBlocked',
+          expr: |||
+            max without (server) (connector_clock_server_up{%(exporterSelector)s,server!~"https://.*"}) == 0
+              and
+            max without (server) (connector_clock_server_up{%(exporterSelector)s,server=~"https://.*"}) == 1
+          ||| % v,
+          'for': '15m',
+          severity: 'warning',
+          summary: 'NTP blocked: outbound UDP 123; the clock offset comes from HTTPS',
+          description: |||
+            {{ $labels.instance }} (host {{ $host }}): NTP blocked: outbound UDP 123. None of the
+            {{ with printf `count(connector_clock_server_up{instance=%q,job=%q,server!~"https://.*"})` $labels.instance $labels.job | query }}{{ . | first | value | printf "%.0f" }}{{ end }}
+            NTP servers has answered for 15 minutes, while HTTPS servers do; the offset now comes
+            from their Date header
+            {{- with printf `connector_clock_offset_seconds{instance=%q,job=%q}` $labels.instance $labels.job | query }}
+            {{- $o := . | first | value }} ({{ $o | printf "%+.3f" }} s
+            {{- with printf `connector_clock_offset_uncertainty_seconds{instance=%q,job=%q}` $labels.instance $labels.job | query }}
+            ± {{ . | first | value | humanizeDuration }}
+            {{- end }})
+            {{- end }}. The host's own NTP daemon is likely blocked too.
+          |||,
+        }),
+
         // An undisciplined kernel clock is the usual cause of the offset alerts, and shows
         // before the offset grows. The flag alone is not enough: a kernel whose NTP daemon just
         // restarted, or one disciplined by something adjtimex does not see (a hypervisor, PTP),

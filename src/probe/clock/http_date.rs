@@ -164,8 +164,8 @@ pub async fn measure(
         method: Method::HEAD,
         status: 0,
     };
-    // An answer "already past the boundary" (the first answer included) is
-    // followed at once by a check: see `bisect::cells`.
+    // An answer "already past the boundary" is followed at once by a check:
+    // see `bisect::cells`.
     let mut check = false;
     while s.requests < MAX_REQUESTS {
         if let (Some(bounds), false) = (s.bounds, check) {
@@ -219,7 +219,7 @@ pub async fn measure(
                 .intersect(proven)
                 .ok_or_else(|| inconsistent(url, &answer, b, proven))?,
         };
-        check = !check && s.bounds.is_none_or(|b| next.lo > b.lo);
+        check = !check && s.bounds.is_some_and(|b| next.lo > b.lo);
         s.bounds = Some(next);
         s.status = answer.status().as_u16();
         if s.method == Method::HEAD
