@@ -1,6 +1,6 @@
 CARGO ?= cargo
 
-.PHONY: test lint bench run build deps mixin licenses deb
+.PHONY: test lint bench run build deps mixin licenses deb test-package
 
 # Installs what the tests need (Debian packages, cargo-deny, cargo-deb) when
 # missing, then checks the dependencies' licences and runs every test: unit,
@@ -11,6 +11,16 @@ test: deps licenses
 
 deps:
 	bash scripts/install-test-deps.sh
+
+# The Debian package (target/debian/*.deb): binary, hardened unit run as a
+# system user, /etc/default file, rules, dashboards, web config example.
+# DEB_FLAGS=--no-build packages a release binary built before.
+# The package and the image, installed and run (root; builds the release binary).
+test-package: deps
+	$(CARGO) test --locked --test package -- --ignored --test-threads=1
+
+deb:
+	$(CARGO) deb --locked $(DEB_FLAGS)
 
 # Every crate linked into the binary has a licence deny.toml allows.
 licenses:
