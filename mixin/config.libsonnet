@@ -33,6 +33,19 @@
     // How far back an exporter target counts as expected when it vanishes from discovery.
     exporterAbsenceWindow: '1h',
 
+    // Traffic (the connector's own byte counters against STUN's verdict): a direct share below
+    // this with peer-to-peer possible, or at or above it with peer-to-peer impossible, over
+    // trafficWindow (in words: trafficWindowText), held for trafficFor. Fewer than
+    // trafficMinBytes in the window is too little to judge (the exporter's
+    // --connector.traffic-min-bytes default). The fleet's share per group is recorded over
+    // trafficFleetWindow (the exporter's --connector.traffic-window default).
+    trafficDirectRatioLow: 0.1,
+    trafficWindow: '30m',
+    trafficWindowText: '30 minutes',
+    trafficFor: '30m',
+    trafficMinBytes: 1048576,
+    trafficFleetWindow: '15m',
+
     // Absolute links put on every alert; %s is the alert name in lower case (the runbook's
     // heading anchor) or the dashboard uid.
     runbookURLPattern: 'https://github.com/connector-exporter/connector-exporter/blob/main/docs/runbook.md#%s',

@@ -544,6 +544,13 @@ fn ten_thousand_connectors_over_two_hundred_pages() {
         .unwrap();
     let rss = m.get("process_resident_memory_bytes", &[]).unwrap();
     let body = e.metrics_text().len();
+    let status = std::fs::read_to_string(format!("/proc/{}/status", e.pid())).unwrap();
+    let peak = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .unwrap_or("VmHWM: unknown")
+        .to_owned();
+    eprintln!("peak resident memory of the exporter: {peak}");
     eprintln!(
         "10,000 connectors: round {took:.2} s, exporter RSS {:.1} MiB, /metrics {:.1} MiB",
         rss / 1048576.0,

@@ -30,13 +30,14 @@ const RUNBOOK: &str = "docs/runbook.md";
 const RUNBOOK_URL_SCHEME: &str = "https://";
 const RUNBOOK_URL_TAIL: &str = "docs/runbook.md#";
 const DASHBOARD_URL_SCHEME: &str = "http";
-const GROUPS: [&str; 6] = [
+const GROUPS: [&str; 7] = [
     "clock",
     "stun",
     "connector",
     "exporter",
     "fleet",
     "controller",
+    "traffic",
 ];
 const SEVERITIES: [&str; 3] = ["critical", "warning", "info"];
 

@@ -5,3 +5,4 @@
 + (import 'exporter.libsonnet')
 + (import 'fleet.libsonnet')
 + (import 'controller.libsonnet')
++ (import 'traffic.libsonnet')

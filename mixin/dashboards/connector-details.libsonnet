@@ -234,6 +234,24 @@ function(c)
       type: 'timeseries',
     },
     uid: c.dashboardUIDs.details,
+    // STUN's verdict as a band on the traffic graphs: relayed traffic inside it is the
+    // contradiction ConnectorTrafficRelayedDespiteP2P warns about.
+    annotations+: {
+      list+: [{
+        datasource: ds,
+        enable: true,
+        expr: 'connector_p2p_possible{%s} == 1' % sel,
+        filter: { exclude: false, ids: [50, 51] },
+        hide: false,
+        iconColor: 'green',
+        name: 'P2P possible (STUN)',
+        step: '1m',
+        tagKeys: '',
+        textFormat: '',
+        titleFormat: 'STUN: peer-to-peer possible',
+        useValueForTime: false,
+      }],
+    },
     panels+: [
       row(48, 'Error bars and traffic', 99),
       graph(
@@ -251,7 +269,7 @@ function(c)
       graph(
         50,
         'Traffic by transport',
-        "The connector's own byte counters (its metrics endpoint): traffic sent directly to clients (peer-to-peer) and through relays, each way.",
+        "The connector's own byte counters (its metrics endpoint, connector 1.80 or later): traffic sent directly to clients (peer-to-peer) and through relays, each way. The green band is where STUN says peer-to-peer is possible.",
         'Bps',
         { h: 8, w: 8, x: 8, y: 100 },
         [target('A', 'sum by (direction, transport) (rate(connector_traffic_bytes_total{%s}[$__rate_interval]))' % sel, '{{transport}} {{direction}}')],
@@ -260,7 +278,7 @@ function(c)
       graph(
         51,
         'Direct share of traffic',
-        'Direct bytes over all bytes in the exporter\'s traffic window; absent while too little moved to tell. Low while P2P is possible means clients are relayed anyway.',
+        'Direct bytes over all bytes in the exporter\'s traffic window; absent while too little moved to tell. Low inside the green band (STUN: P2P possible) means clients are relayed anyway: ConnectorTrafficRelayedDespiteP2P.',
         'percentunit',
         { h: 8, w: 8, x: 16, y: 100 },
         [target('A', 'connector_traffic_direct_ratio{%s}' % sel, 'direct share')],

@@ -1321,7 +1321,7 @@ function(c)
   local keep = [1, 2, 3, 4, 5, 6, 7, 12, 13, 14];
   local moved = {
     // The per-connector table goes last: a list to search, not a picture of the fleet.
-    '7': { gridPos: { h: 12, w: 24, x: 0, y: 29 } },
+    '7': { gridPos: { h: 12, w: 24, x: 0, y: 37 } },
     '12': { gridPos: { h: 8, w: 8, x: 0, y: 21 } },
     '13': { gridPos: { h: 8, w: 8, x: 8, y: 21 } },
     '14': { gridPos: { h: 8, w: 8, x: 16, y: 21 } },
@@ -1514,7 +1514,62 @@ function(c)
       type: 'heatmap',
     },
   ];
-  local panels = kept + added;
+  local traffic(extra) = 'connector_traffic_bytes_total{%s%s}' % [sel, extra];
+  local groups = std.join(', ', c.groupingLabels);
+  local trafficPanels = [
+    // A fixed top ten: bounded however large the fleet. Summed over both directions, so the
+    // bars keep no label a link could use; the Connectors table below links to each one.
+    {
+      datasource: ds,
+      description: "The ten connectors whose traffic went through Twingate's relays the most within the time range (both directions), most first. Relayed traffic is slower; where STUN says peer-to-peer is possible it points at a firewall dropping the peers' UDP (ConnectorTrafficRelayedDespiteP2P).",
+      fieldConfig: {
+        defaults: {
+          color: { mode: 'thresholds' },
+          mappings: [],
+          min: 0,
+          noValue: 'none',
+          thresholds: { mode: 'absolute', steps: [{ color: 'blue', value: null }] },
+          unit: 'bytes',
+        },
+        overrides: [],
+      },
+      gridPos: { h: 8, w: 12, x: 0, y: 29 },
+      id: 18,
+      options: {
+        displayMode: 'gradient',
+        minVizHeight: 16,
+        minVizWidth: 8,
+        orientation: 'horizontal',
+        reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false },
+        showUnfilled: true,
+        valueMode: 'color',
+      },
+      targets: [target('A', 'topk(10, sum without (direction, transport) (increase(%s[$__range])) > 0)' % traffic(', transport="relay"'), '{{instance}}', instant=true)],
+      title: 'Most relayed traffic in range',
+      type: 'bargauge',
+    },
+    // The recording rule's expression over the dashboard's rate interval: one line per group.
+    {
+      datasource: ds,
+      description: 'Share of the bytes that went peer-to-peer, per %s, over all their connectors (each weighted by its traffic); the recording rule remote_network_site:connector_traffic_direct_ratio:ratio_rate15m keeps the same over 15 minutes. No line where nothing moved.' % std.strReplace(std.join(' and ', c.groupingLabels), '_', ' '),
+      fieldConfig: {
+        defaults: g.lines { decimals: 1, max: 1, min: 0, unit: 'percentunit' },
+        overrides: [],
+      },
+      gridPos: { h: 8, w: 12, x: 12, y: 29 },
+      id: 19,
+      options: g.legendTable,
+      targets: [target(
+        'A',
+        'sum by (%s) (rate(%s[$__rate_interval])) / (sum by (%s) (rate(%s[$__rate_interval])) > 0)'
+        % [groups, traffic(', transport="direct"'), groups, traffic('')],
+        std.join(' ', ['{{%s}}' % l for l in c.groupingLabels]),
+      )],
+      title: 'Direct share per site',
+      type: 'timeseries',
+    },
+  ];
+  local panels = kept + added + trafficPanels;
   base {
     uid: c.dashboardUIDs.fleet,
     tags: c.dashboardTags + ['prometheus'],

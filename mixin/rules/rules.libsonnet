@@ -1,3 +1,4 @@
 // Recording rules, one file per area: add yours here with one line.
 (import 'fleet.libsonnet')
 + (import 'controller.libsonnet')
++ (import 'traffic.libsonnet')
