@@ -354,7 +354,7 @@ fn kubernetes_exporters_read_the_web_config_from_a_secret_and_probe_without_cred
     let name = at(&secret, "metadata.name").as_str().unwrap().to_owned();
     let example = std::fs::read_to_string(repo("deploy/web-config.example.yml")).unwrap();
     assert_eq!(
-        at(&secret, "stringData.web-config.yml").as_str(),
+        secret["stringData"]["web-config.yml"].as_str(),
         Some(example.as_str()),
         "the Secret carries deploy/web-config.example.yml"
     );
