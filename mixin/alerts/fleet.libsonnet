@@ -37,7 +37,9 @@ local u = import '../lib/utils.libsonnet';
         // per-connector ConnectorDown and ConnectorExporterDown of that network.
         u.alert(c, {
           alert: 'ConnectorRedundancyLost',
-          expr: '%s < %d' % [upByNetwork, c.minConnectorsPerRemoteNetwork],
+          // Only where the remote network is known: a target without the label is one
+          // connector on its own, and a single-connector site would warn forever.
+          expr: '%s{%s!=""} < %d' % [upByNetwork, c.remoteNetworkLabel, c.minConnectorsPerRemoteNetwork],
           'for': '2m',
           severity: 'warning',
           summary: 'Remote network has lost connector redundancy',
