@@ -1,6 +1,6 @@
 CARGO ?= cargo
 
-.PHONY: test lint bench run build deps mixin licenses deb test-package
+.PHONY: test lint bench bench-fleet run build deps mixin licenses deb test-package
 
 # Installs what the tests need (Debian packages, cargo-deny, cargo-deb) when
 # missing, then checks the dependencies' licences and runs every test: unit,
@@ -32,6 +32,11 @@ lint:
 
 bench:
 	bash scripts/bench.sh
+
+# 1,000 and 10,000 simulated connectors against real Prometheus processes: CPU-heavy, about 20
+# minutes; writes bench/fleet.md. FLEET_SIZES and FLEET_MINUTES override the sizes and run length.
+bench-fleet:
+	python3 scripts/bench-fleet.py
 
 run:
 	$(CARGO) run --release

@@ -60,5 +60,12 @@
       fleet: 'connector-exporter-fleet',
     },
     dashboardTags: ['connector-exporter', 'twingate'],
+    // The fleet dashboard's heavy panels read the connectors recording rules
+    // (mixin/rules/connectors.libsonnet) by default; false makes "raw" (every connector's
+    // series) the default of its Aggregates variable, for a Prometheus without those rules.
+    dashboardRecordingRules: true,
+    // Bounds (seconds, as PromQL writes them) of the clock offset heat map and its recording
+    // rule; the controller tolerates ±5 s.
+    clockOffsetBuckets: ['-5', '-2', '-1', '-0.5', '-0.1', '0.1', '0.5', '1', '2', '5'],
   },
 }

@@ -1344,6 +1344,43 @@ function(c)
     range: !instant,
     refId: ref,
   };
+  // The heavy panels read the connectors recording rules (mixin/rules/connectors.libsonnet) or
+  // every connector's series, as the Aggregates variable ($rules) says. Each such query is
+  // `recorded or raw`, and exactly one side selects anything: fleet_rules is a label no series
+  // has, so fleet_rules=~".*" keeps every series and =~".+" none, and !~ the reverse. The side
+  // switched off is an index lookup that finds nothing. The recorded side knows only the
+  // grouping labels: to narrow by instance or job, choose raw.
+  local level = std.join('_', c.groupingLabels);
+  local recSel(extra) = std.join(', ', ['%s=~"$%s"' % [l, l] for l in c.groupingLabels] + extra + ['fleet_rules=~"$rules"']);
+  local rec(levelSuffix, metric, extra=[]) =
+    '%s%s:%s{%s}' % [if level == '' then 'fleet' else level, levelSuffix, metric, recSel(extra)];
+  local raw = sel + ', fleet_rules!~"$rules"';
+  local rawOffset = 'connector_clock_offset_seconds{%s}' % raw;
+  local rawTolerance = 'connector_clock_offset_tolerance_seconds{%s}' % raw;
+  local state(name, rawExpr) =
+    'sum(%s) or count(%s) or vector(0)' % [rec('_state', 'connector_up:count', ['state="%s"' % name]), rawExpr];
+  local buckets =
+    std.join('\n  or\n', [
+      'label_replace(sum(%s) or count(%s <= %s) or vector(0), "le", "%s", "", "")' % [rec('_le', 'connector_clock_offset_seconds:count', ['le="%s"' % b]), rawOffset, b, b]
+      for b in c.clockOffsetBuckets
+    ] + ['label_replace(sum(%s) or count(%s) or vector(0), "le", "+Inf", "", "")' % [rec('_le', 'connector_clock_offset_seconds:count', ['le="+Inf"']), rawOffset]]);
+  local rulesVariable = {
+    local recorded = c.dashboardRecordingRules,
+    current: { selected: true, text: if recorded then 'recorded' else 'raw', value: if recorded then '.*' else '.+' },
+    description: 'Where the heavy panels (connectors by state, offsets across connectors, the offset heat map, probe failures) get their numbers: recorded reads the recording rules, fast at any fleet size, per remote network and site only; raw computes from every connector\'s series, for a Prometheus without the rules or to narrow by job and instance.',
+    hide: 0,
+    includeAll: false,
+    label: 'Aggregates',
+    multi: false,
+    name: 'rules',
+    options: [
+      { selected: recorded, text: 'recorded', value: '.*' },
+      { selected: !recorded, text: 'raw', value: '.+' },
+    ],
+    query: 'recorded : .*,raw : .+',
+    skipUrlSync: false,
+    type: 'custom',
+  };
   local offset = 'connector_clock_offset_seconds{%s}' % sel;
   local tolerance = 'connector_clock_offset_tolerance_seconds{%s}' % sel;
   local network = c.remoteNetworkLabel;
@@ -1452,10 +1489,10 @@ function(c)
       id: 16,
       options: g.legendTable,
       targets: [
-        target('A', 'count(connector_up{%s} == 1) or vector(0)' % sel, 'up'),
-        target('B', 'count(connector_up{%s} == 0) or vector(0)' % sel, 'down'),
-        target('C', 'count(connector_exporter_build_info{%s} unless on (job, instance) connector_up{%s}) or vector(0)' % [sel, sel], 'not known'),
-        target('D', 'count(up{%s} == 0) or vector(0)' % sel, 'exporter unreachable'),
+        target('A', state('up', 'connector_up{%s} == 1' % raw), 'up'),
+        target('B', state('down', 'connector_up{%s} == 0' % raw), 'down'),
+        target('C', state('unknown', 'connector_exporter_build_info{%s} unless on (job, instance) connector_up{%s}' % [raw, raw]), 'not known'),
+        target('D', state('exporter_down', 'up{%s} == 0' % raw), 'exporter unreachable'),
       ],
       title: 'Connectors by state',
       type: 'timeseries',
@@ -1471,11 +1508,12 @@ function(c)
       id: 9,
       options: g.legendTable,
       targets: [
-        target('A', 'max(%s)' % offset, 'highest'),
-        target('B', 'quantile(0.5, %s)' % offset, 'median'),
-        target('C', 'min(%s)' % offset, 'lowest'),
-        target('D', 'max(%s)' % tolerance, 'tolerance'),
-        target('E', '-max(%s)' % tolerance, '-tolerance'),
+        target('A', 'max(%s) or max(%s)' % [rec('', 'connector_clock_offset_seconds:max'), rawOffset], 'highest'),
+        // Recorded, the median is interpolated within the heat map's bands.
+        target('B', 'histogram_quantile(0.5, sum by (le) (%s)) or quantile(0.5, %s)' % [rec('_le', 'connector_clock_offset_seconds:count'), rawOffset], 'median'),
+        target('C', 'min(%s) or min(%s)' % [rec('', 'connector_clock_offset_seconds:min'), rawOffset], 'lowest'),
+        target('D', 'max(%s) or max(%s)' % [rec('', 'connector_clock_offset_tolerance_seconds:max'), rawTolerance], 'tolerance'),
+        target('E', '-max(%s) or -max(%s)' % [rec('', 'connector_clock_offset_tolerance_seconds:max'), rawTolerance], '-tolerance'),
       ],
       title: 'Clock offset across connectors',
       type: 'timeseries',
@@ -1508,7 +1546,7 @@ function(c)
         yAxis: { axisPlacement: 'left', reverse: false, unit: 's' },
       },
       targets: [
-        target('A', g.buckets(offset, [-5, -2, -1, -0.5, -0.1, 0.1, 0.5, 1, 2, 5]), '{{le}}', format='heatmap'),
+        target('A', buckets, '{{le}}', format='heatmap'),
       ],
       title: 'Clock offset distribution',
       type: 'heatmap',
@@ -1569,7 +1607,12 @@ function(c)
       type: 'timeseries',
     },
   ];
-  local panels = kept + added + trafficPanels;
+  // Probe failures (kept from the literal) read the recording rule too.
+  local failures = '60 * sum by (probe, reason) (%s) or 60 * sum by (probe, reason) (rate(connector_probe_failures_total{%s}[$__rate_interval]))' % [rec('_probe_reason', 'connector_probe_failures:rate5m'), raw];
+  local panels = [
+    if p.id == 14 then p { targets: [p.targets[0] { expr: failures }] } else p
+    for p in kept
+  ] + added + trafficPanels;
   base {
     uid: c.dashboardUIDs.fleet,
     tags: c.dashboardTags + ['prometheus'],
@@ -1582,7 +1625,7 @@ function(c)
       list: [super.list[0], super.list[1]] + [
         g.groupVariable(l)
         for l in c.groupingLabels
-      ] + [
+      ] + [rulesVariable] + [
         super.list[2] {
           definition: 'label_values(connector_exporter_build_info{job=~"$job"%s}, instance)' % scope,
           query+: { query: 'label_values(connector_exporter_build_info{job=~"$job"%s}, instance)' % scope },

@@ -1,4 +1,5 @@
 // Recording rules, one file per area: add yours here with one line.
 (import 'fleet.libsonnet')
++ (import 'connectors.libsonnet')
 + (import 'controller.libsonnet')
 + (import 'traffic.libsonnet')

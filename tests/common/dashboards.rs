@@ -202,6 +202,12 @@ fn call_args<'a>(q: &'a str, name: &str) -> Option<&'a str> {
         .strip_suffix(')')
 }
 
+/// The values of the fleet dashboard's Aggregates variable (`$rules`).
+pub const RAW: &str = ".+";
+pub const RECORDED: &str = ".*";
+/// The label no series has, which `$rules` switches on (see mixin/dashboards/fleet-overview).
+pub const SWITCH_LABEL: &str = "fleet_rules";
+
 /// Values for the variables a query may use. Durations default long enough to hold several
 /// samples at any scrape interval up to 15 s.
 #[derive(Debug, Clone)]
@@ -211,6 +217,9 @@ pub struct Vars {
     pub rate_interval: Duration,
     pub interval: Duration,
     pub range: Duration,
+    /// The fleet dashboard's Aggregates variable: `.+` computes from every connector's series
+    /// (the default here, since most tests load no recording rules), `.*` reads the rules.
+    pub rules: String,
 }
 
 impl Vars {
@@ -221,6 +230,7 @@ impl Vars {
             rate_interval: Duration::from_secs(60),
             interval: Duration::from_secs(60),
             range: Duration::from_secs(3600),
+            rules: RAW.to_owned(),
         }
     }
 
@@ -231,6 +241,7 @@ impl Vars {
             "instance" => self.instance.clone(),
             // The grouping variables as the fleet dashboard opens: All.
             "remote_network" | "site" => ".*".to_owned(),
+            "rules" => self.rules.clone(),
             "__rate_interval" => promql_duration(self.rate_interval),
             "__interval" => promql_duration(self.interval),
             "__interval_ms" => self.interval.as_millis().to_string(),

@@ -9,6 +9,8 @@ pub mod connector_page;
 pub mod coturn;
 pub mod dashboards;
 pub mod exporter;
+pub mod fleet;
+pub mod fleet_server;
 pub mod graphql;
 pub mod http;
 pub mod https_date;

@@ -118,7 +118,7 @@ impl Drop for Process {
 pub struct Prometheus {
     process: Process,
     pub addr: SocketAddr,
-    _dir: tempfile::TempDir,
+    _dir: Option<tempfile::TempDir>,
 }
 
 /// What Prometheus scrapes and evaluates.
@@ -180,7 +180,34 @@ impl Prometheus {
         Prometheus {
             process,
             addr,
-            _dir: dir,
+            _dir: Some(dir),
+        }
+    }
+
+    /// Starts `prometheus` on `addr` with `config` and `flags` as given, its config file and log
+    /// in `dir`, and waits for `/-/ready`. The caller keeps `dir`, so a second start there finds
+    /// the storage of the first (name a storage path below `dir` in `flags`).
+    pub fn start_in(
+        dir: &Path,
+        name: &'static str,
+        addr: SocketAddr,
+        config: &str,
+        flags: &[String],
+    ) -> Prometheus {
+        let config_path = dir.join(format!("{name}.yml"));
+        std::fs::write(&config_path, config).unwrap();
+        let mut args = vec![
+            format!("--config.file={}", config_path.display()),
+            format!("--web.listen-address={addr}"),
+        ];
+        args.extend(flags.iter().cloned());
+        let mut process =
+            Process::spawn(name, "prometheus", &args, dir.join(format!("{name}.log")));
+        process.wait_ready(addr, "/-/ready");
+        Prometheus {
+            process,
+            addr,
+            _dir: None,
         }
     }
 

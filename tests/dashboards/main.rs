@@ -148,11 +148,42 @@ fn golden() -> BTreeMap<String, BTreeSet<String>> {
 fn allowed_labels(golden: &BTreeMap<String, BTreeSet<String>>, metric: &str) -> BTreeSet<String> {
     let mut labels = golden.get(metric).cloned().unwrap_or_default();
     labels.extend(TARGET_LABELS.map(String::from));
+    if let Some(level) = recorded().get(metric) {
+        labels.extend(level.iter().cloned());
+    }
     labels
 }
 
 fn metric_exists(golden: &BTreeMap<String, BTreeSet<String>>, metric: &str) -> bool {
-    metric == "up" || golden.contains_key(metric)
+    metric == "up" || golden.contains_key(metric) || recorded().contains_key(metric)
+}
+
+/// The recording rules' series, `name -> labels` from the level (`remote_network_site_state:…`
+/// keeps remote_network, site and state), read from the generated rules file.
+fn recorded() -> BTreeMap<String, BTreeSet<String>> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("alerts/connector-exporter.rules.yml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    text.lines()
+        .filter_map(|l| l.trim().strip_prefix("- record: "))
+        .map(|name| {
+            let mut level = name.split(':').next().unwrap_or_default().to_owned();
+            let mut labels = BTreeSet::new();
+            for l in GROUPING_LABELS {
+                if level.contains(l) {
+                    labels.insert(l.to_owned());
+                    level = level.replacen(l, "", 1);
+                }
+            }
+            labels.extend(
+                level
+                    .split('_')
+                    .filter(|p| !p.is_empty())
+                    .map(str::to_owned),
+            );
+            (name.to_owned(), labels)
+        })
+        .collect()
 }
 
 fn substituted() -> Vec<(String, String, String)> {

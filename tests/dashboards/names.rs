@@ -1,7 +1,7 @@
 //! Metrics and labels the queries read, against the exporter's golden `/metrics` listing.
 
 use super::*;
-use common::dashboards::{Kind, RawQuery};
+use common::dashboards::{self as dash, Kind, RawQuery};
 use std::time::Duration;
 
 /// Every metric a query reads is one the exporter exports (or Prometheus' `up`), and every label
@@ -23,6 +23,8 @@ fn every_metric_and_label_used_exists_in_the_golden_file() {
             // The grouping labels are target labels of the user's scrape config, on every series.
             let mut allowed = allowed_labels(&golden, &sel.metric);
             allowed.extend(GROUPING_LABELS.map(String::from));
+            // The Aggregates switch, a label no series has, may sit on any selector.
+            allowed.insert(dash::SWITCH_LABEL.to_owned());
             for m in &sel.matchers {
                 assert!(
                     allowed.contains(&m.label),

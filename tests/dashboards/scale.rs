@@ -6,8 +6,9 @@
 use super::*;
 
 /// Aggregations whose result has a bounded number of series: none per connector.
-const AGGREGATIONS: [&str; 7] = [
+const AGGREGATIONS: [&str; 8] = [
     "count(",
+    "histogram_quantile(",
     "sum(",
     "sum by (",
     "max(",

@@ -264,13 +264,14 @@ fn variables_are_defined_and_scoped() {
             ["datasource", "job"]
                 .into_iter()
                 .chain(GROUPING_LABELS)
-                .chain(["instance"])
+                .chain(["rules", "instance"])
                 .collect()
         } else {
             vec!["datasource", "job", "instance"]
         };
         assert_eq!(names, expected, "{file}: variables");
-        for v in &vars[1..] {
+        // The fleet's Aggregates switch is a custom variable (recorded or raw); the rest query.
+        for v in vars[1..].iter().filter(|v| v["name"] != "rules") {
             assert_eq!(v["type"], "query", "{file}: {}", v["name"]);
             assert_eq!(v["multi"], multi, "{file}: {} multi", v["name"]);
             assert_eq!(v["includeAll"], multi, "{file}: {} includeAll", v["name"]);
@@ -329,7 +330,12 @@ fn every_selector_is_scoped_to_job_and_instance() {
                 TARGET_LABELS.to_vec()
             };
             for sel in &scan.selectors {
-                for &var in &scoped {
+                // A recording rule's series keep only the grouping labels.
+                let recorded = sel.metric.contains(':');
+                for &var in scoped
+                    .iter()
+                    .filter(|v| !(recorded && TARGET_LABELS.contains(v)))
+                {
                     let m = sel.matchers.iter().find(|m| m.label == var);
                     let ok = m.is_some_and(|m| m.op == op && m.value == format!("${var}"));
                     assert!(
