@@ -1,15 +1,30 @@
 CARGO ?= cargo
 
-.PHONY: test lint bench bench-fleet run build deps mixin
+.PHONY: test lint bench bench-fleet run build deps mixin licenses deb test-package
 
-# Installs what the tests need (Debian packages) when missing, then runs
-# every test: unit, integration with real peers, promtool rule tests.
-test: deps
+# Installs what the tests need (Debian packages, cargo-deny, cargo-deb) when
+# missing, then checks the dependencies' licences and runs every test: unit,
+# integration with real peers, promtool rule tests, the package and the image.
+test: deps licenses
 	$(CARGO) build --locked --all-targets
 	$(CARGO) test --locked --no-fail-fast -- --test-threads=4
 
 deps:
 	bash scripts/install-test-deps.sh
+
+# The Debian package (target/debian/*.deb): binary, hardened unit run as a
+# system user, /etc/default file, rules, dashboards, web config example.
+# DEB_FLAGS=--no-build packages a release binary built before.
+# The package and the image, installed and run (root; builds the release binary).
+test-package: deps
+	$(CARGO) test --locked --test package -- --ignored --test-threads=1
+
+deb:
+	$(CARGO) deb --locked $(DEB_FLAGS)
+
+# Every crate linked into the binary has a licence deny.toml allows.
+licenses:
+	$(CARGO) deny --log-level error check licenses
 
 lint:
 	$(CARGO) fmt --all -- --check

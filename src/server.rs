@@ -34,10 +34,11 @@ pub struct Server {
 
 type Body = Full<Bytes>;
 
-/// Liveness stays answerable without credentials so that container and
-/// orchestrator health checks work with basic auth on; it tells nothing
-/// but "the process serves".
-const UNAUTHENTICATED_PATHS: [&str; 1] = ["/-/healthy"];
+/// Liveness and readiness stay answerable without credentials so that
+/// container and orchestrator probes work with basic auth on (a kubelet
+/// probe cannot read a password from a Secret); they tell nothing but "the
+/// process serves" and "every probe finished a round".
+const UNAUTHENTICATED_PATHS: [&str; 2] = ["/-/healthy", "/-/ready"];
 
 impl Server {
     /// Serves every listener until `shutdown` resolves, then lets requests in

@@ -276,3 +276,160 @@ fn docker_image_is_multi_stage_non_root_with_a_health_check() {
     assert_eq!(exporter["read_only"], Value::Bool(true));
     assert_eq!(at(exporter, "cap_drop.0").as_str(), Some("ALL"));
 }
+
+/// kubernetes-validate (PyPI, installed by scripts/install-test-deps.sh)
+/// carries the Kubernetes API's JSON schemas: no cluster is needed.
+fn kubernetes_validate() -> PathBuf {
+    let venv = std::env::var_os("CONNECTOR_EXPORTER_TEST_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
+                .join(".cache/connector-exporter/venv")
+        });
+    let path = venv.join("bin/kubernetes-validate");
+    assert!(
+        path.exists(),
+        "{} is missing: run scripts/install-test-deps.sh",
+        path.display()
+    );
+    path
+}
+
+#[test]
+fn kubernetes_manifests_validate_against_the_api_schemas() {
+    let validate = kubernetes_validate();
+    let dir = repo("deploy/kubernetes");
+    let mut manifests: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    manifests.sort();
+    let out = Command::new(&validate)
+        .args(["--strict", "--no-warn"])
+        .args(&manifests)
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{report}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Every core manifest was checked against a schema (the Prometheus
+    // operator's kinds have none in it and are checked above by shape).
+    for name in [
+        "daemonset",
+        "service",
+        "sidecar-deployment",
+        "web-config-secret",
+    ] {
+        assert!(
+            report
+                .lines()
+                .any(|l| l.contains(&format!("{name}.yaml passed"))),
+            "{name}.yaml was not validated:\n{report}"
+        );
+    }
+    // The validator does reject what the API would.
+    let broken = tempfile::NamedTempFile::with_suffix(".yaml").unwrap();
+    let text = std::fs::read_to_string(dir.join("daemonset.yaml")).unwrap();
+    std::fs::write(
+        broken.path(),
+        text.replace("containerPort: 10150", "containerPort: metrics"),
+    )
+    .unwrap();
+    let out = Command::new(&validate)
+        .arg("--strict")
+        .arg(broken.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "a string containerPort passed");
+}
+
+#[test]
+fn kubernetes_exporters_read_the_web_config_from_a_secret_and_probe_without_credentials() {
+    let secret = yaml("deploy/kubernetes/web-config-secret.yaml");
+    assert_eq!(secret["kind"].as_str(), Some("Secret"));
+    let name = at(&secret, "metadata.name").as_str().unwrap().to_owned();
+    let example = std::fs::read_to_string(repo("deploy/web-config.example.yml")).unwrap();
+    assert_eq!(
+        secret["stringData"]["web-config.yml"].as_str(),
+        Some(example.as_str()),
+        "the Secret carries deploy/web-config.example.yml"
+    );
+    for (path, container_name) in [
+        ("deploy/kubernetes/daemonset.yaml", "connector-exporter"),
+        (
+            "deploy/kubernetes/sidecar-deployment.yaml",
+            "connector-exporter",
+        ),
+    ] {
+        let manifest = yaml(path);
+        let pod = pod_spec(&manifest);
+        let volume = pod["volumes"]
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .find(|v| at(v, "secret.secretName").as_str() == Some(&name))
+            .unwrap_or_else(|| panic!("{path}: no volume from Secret {name}"));
+        let exporter = container(pod, container_name);
+        let mount = exporter["volumeMounts"]
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .find(|m| m["name"] == volume["name"])
+            .unwrap_or_else(|| panic!("{path}: the web config volume is not mounted"));
+        let file = format!("{}/web-config.yml", mount["mountPath"].as_str().unwrap());
+        let args: Vec<&str> = exporter["args"]
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .filter_map(|a| a.as_str())
+            .collect();
+        assert!(
+            args.contains(&format!("--web.config.file={file}").as_str()),
+            "{path}: {args:?}"
+        );
+        // TLS is on, so the kubelet probes speak HTTPS (it does not verify
+        // the certificate); /-/healthy and /-/ready need no password.
+        for probe in ["livenessProbe", "readinessProbe"] {
+            assert_eq!(
+                at(exporter, &format!("{probe}.httpGet.scheme")).as_str(),
+                Some("HTTPS"),
+                "{path} {probe}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_debian_unit_is_the_shipped_unit_with_a_system_user() {
+    let settings = |path: &str| -> Vec<String> {
+        std::fs::read_to_string(repo(path))
+            .unwrap()
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    let shipped = settings(UNIT);
+    let packaged = settings("deploy/debian/connector-exporter.service");
+    let expected: Vec<String> = shipped
+        .iter()
+        .flat_map(|l| match l.as_str() {
+            "DynamicUser=yes" => vec![
+                "User=connector-exporter".to_owned(),
+                "Group=connector-exporter".to_owned(),
+            ],
+            l => vec![l.replace(
+                "/usr/local/bin/connector-exporter",
+                "/usr/bin/connector-exporter",
+            )],
+        })
+        .collect();
+    assert_eq!(
+        packaged, expected,
+        "deploy/debian/connector-exporter.service drifted from {UNIT}"
+    );
+}

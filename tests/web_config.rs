@@ -168,7 +168,10 @@ fn basic_auth_and_headers() {
     }
     // Health checks work without credentials.
     assert_eq!(status_with(&exporter, "/-/healthy", None).status, 200);
-    assert_eq!(status_with(&exporter, "/-/ready", None).status, 401);
+    assert_ne!(status_with(&exporter, "/-/ready", None).status, 401);
+    // Nothing else is open: the status page and its JSON need the password.
+    assert_eq!(status_with(&exporter, "/", None).status, 401);
+    assert_eq!(status_with(&exporter, "/api/v1/status", None).status, 401);
     let logs = exporter.logs();
     assert!(!logs.contains(&hash) && !logs.contains("$2b$") && !logs.contains("right horse"));
 }
