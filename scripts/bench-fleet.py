@@ -210,17 +210,14 @@ remote_write:
         for name, p in (("scraper", scraper), ("central", central)):
             cpu, rss = proc_stats(p.pid)
             result[name] = {"rss": rss, "cpu": (cpu - cpu0[p.pid]) / elapsed}
-        head = scalar(scraper_addr, "prometheus_tsdb_head_series")
+        # Neither Prometheus scrapes itself: the head's series come from the TSDB status API.
+        head = get(scraper_addr, "/api/v1/status/tsdb")["data"]["headStats"]["numSeries"]
         result["series_per_connector"] = head / n
         result["scraped_per_connector"] = scalar(
             scraper_addr, f'sum(scrape_samples_scraped{{job="{JOB}"}})') / n + 5
-        result["central_series"] = scalar(central_addr, "prometheus_tsdb_head_series")
+        result["central_series"] = get(central_addr, "/api/v1/status/tsdb")["data"]["headStats"]["numSeries"]
         result["lag"] = lags
         result["rules"] = {k: max(v) for k, v in rule_times.items()}
-        result["rw_behind"] = scalar(
-            scraper_addr,
-            "max(prometheus_remote_storage_highest_timestamp_in_seconds) - "
-            "max(prometheus_remote_storage_queue_highest_sent_timestamp_seconds)")
         now = time.time()
         result["queries"] = {}
         for variant in ("raw", "recorded"):
@@ -264,8 +261,10 @@ def report(results):
         k = r["n"] / 1000
         lag = sorted(r["lag"])
         lag_text = f"{statistics.median(lag):.1f} s / {max(lag):.1f} s" if lag else "–"
+        head = r["series_per_connector"]
+        head_text = f"{head:.1f}" if head == head else "–"
         lines.append(
-            f"| {r['n']:,} | {r['minutes']:.1f} | {r['series_per_connector']:.1f} / {r['scraped_per_connector']:.1f} "
+            f"| {r['n']:,} | {r['minutes']:.1f} | {head_text} / {r['scraped_per_connector']:.1f} "
             f"| {r['scraper']['rss'] / k / 2**20:.0f} MiB | {100 * r['scraper']['cpu'] / k:.1f} % of a core "
             f"| {r['central']['rss'] / k / 2**20:.0f} MiB | {100 * r['central']['cpu'] / k:.1f} % of a core | {lag_text} |")
     lines += ["", "Remote-write lag is from the scrape timestamp to queryable at the central store (it"
@@ -292,6 +291,11 @@ def report(results):
 
 
 def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "--report":
+        # Rewrites bench/fleet.md from bench/fleet.json without running anything.
+        results = json.load(open(os.path.join(ROOT, "bench", "fleet.json")))
+        open(os.path.join(ROOT, "bench", "fleet.md"), "w").write(report(results))
+        return
     subprocess.run(["cargo", "build", "--example", "fleet-sim"], cwd=ROOT, check=True)
     results = []
     for n in SIZES:
