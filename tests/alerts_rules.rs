@@ -682,7 +682,10 @@ fn groups_of(text: &str) -> BTreeMap<String, String> {
 fn fleet_rule_files_split_every_group_once() {
     let all = groups_of(&rules_text());
     let mut seen = BTreeMap::new();
-    for file in ["deploy/fleet/site.rules.yml", "deploy/fleet/central.rules.yml"] {
+    for file in [
+        "deploy/fleet/site.rules.yml",
+        "deploy/fleet/central.rules.yml",
+    ] {
         let text = fs::read_to_string(root().join(file)).unwrap();
         let groups = groups_of(&text);
         assert!(!groups.is_empty(), "{file} has no groups");
@@ -696,8 +699,17 @@ fn fleet_rule_files_split_every_group_once() {
         assert!(ok, "promtool check rules {file} failed:\n{report}");
     }
     let missing: Vec<_> = all.keys().filter(|g| !seen.contains_key(*g)).collect();
-    assert!(missing.is_empty(), "groups in neither fleet file: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "groups in neither fleet file: {missing:?}"
+    );
     // Aggregating over a whole remote network needs every site of it.
-    assert_eq!(seen["connector-exporter.fleet"], "deploy/fleet/central.rules.yml");
-    assert_eq!(seen["connector-exporter.clock"], "deploy/fleet/site.rules.yml");
+    assert_eq!(
+        seen["connector-exporter.fleet"],
+        "deploy/fleet/central.rules.yml"
+    );
+    assert_eq!(
+        seen["connector-exporter.clock"],
+        "deploy/fleet/site.rules.yml"
+    );
 }
