@@ -127,6 +127,24 @@ fn iso_now() -> String {
     String::from_utf8(out.stdout).unwrap().trim().to_owned()
 }
 
+/// Flags pointing an exporter's admin_api probe at `server`, one round a second.
+pub fn poll_args(server: &GraphqlServer, certs: &Certs) -> Vec<String> {
+    vec![
+        format!("--twingate.api-url={}", server.url()),
+        format!("--twingate.ca-file={}", certs.path_str("ca.crt")),
+        "--twingate.interval=1s".to_owned(),
+        "--twingate.timeout=1s".to_owned(),
+    ]
+}
+
+/// The real binary with the test key in its environment, the only way a key may come in
+/// besides a file.
+pub fn keyed_command() -> std::process::Command {
+    let mut command = std::process::Command::new(super::exporter::binary());
+    command.env("CONNECTOR_EXPORTER_TWINGATE_API_KEY", KEY);
+    command
+}
+
 impl GraphqlServer {
     pub fn start(certs: &Certs, fleet: Vec<Value>, mode: Mode) -> GraphqlServer {
         let runtime = tokio::runtime::Builder::new_multi_thread()
