@@ -61,17 +61,12 @@ fn every_dashboard_query_returns_data() {
         .set_traffic(4.0 * 1024.0 * 1024.0, 0.5);
     args.push("--connector.traffic-window=5s".to_owned());
     let certs = certs::make();
-    let hostname = std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .unwrap()
-        .trim()
-        .to_owned();
+    let hostname = common::exporter::hostname();
     let mut fleet = graphql::small_fleet();
     fleet[0]["hostname"] = hostname.as_str().into();
     let own_connector = fleet[0]["name"].as_str().unwrap().to_owned();
     let admin_api = GraphqlServer::start(&certs, fleet, graphql::Mode::Honest);
-    let poll = graphql::poll_args(&admin_api, &certs);
-    let poll: Vec<&str> = poll.iter().map(String::as_str).collect();
-    let poller = Exporter::start_with(graphql::keyed_command(), &poll);
+    let poller = graphql::start_poller(&admin_api, &certs, &[]);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let exporter = Exporter::start(&args);
     let rules = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -127,15 +127,9 @@ fn metric_names_and_labels_match_golden() {
 fn controller_metric_names_and_labels_match_golden() {
     let certs = common::certs::make();
     let mut fleet = graphql::small_fleet();
-    fleet[0]["hostname"] = std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .unwrap()
-        .trim()
-        .into();
+    fleet[0]["hostname"] = common::exporter::hostname().into();
     let server = GraphqlServer::start(&certs, fleet, Mode::Honest);
-    let mut args = graphql::poll_args(&server, &certs);
-    args.push("--twingate.connector=alpha".to_owned());
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let e = Exporter::start_with(graphql::keyed_command(), &args);
+    let e = graphql::start_poller(&server, &certs, &["--twingate.connector=alpha"]);
     let m = e.wait_for(Duration::from_secs(20), |m| {
         m.get("connector_probe_success", &[("probe", "admin_api")]) == Some(1.0)
             && m.has("connector_controller_agreement")
