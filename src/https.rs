@@ -21,6 +21,7 @@ use tokio_rustls::client::TlsStream;
 
 use crate::config::{ServerAddress, parse_server};
 use crate::probe::{Failure, Reason};
+use crate::tcp::{ConnectError, connect_tcp};
 
 /// An `https://host[:port]/path` URL, checked once at configuration time.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -164,30 +165,12 @@ async fn connect_unbounded(
 ) -> Result<TlsStream<TcpStream>, Failure> {
     let name = ServerName::try_from(url.host().to_owned())
         .map_err(|e| Failure::new(Reason::Malformed, format!("{url}: not a server name: {e}")))?;
-    let addresses = tokio::net::lookup_host((url.host(), url.port()))
+    let stream = connect_tcp(url.host(), url.port())
         .await
-        .map_err(|e| Failure::new(Reason::Resolve, format!("resolving {}: {e}", url.host())))?;
-    let mut last_error = None;
-    let mut stream = None;
-    for address in addresses {
-        match TcpStream::connect(address).await {
-            Ok(s) => {
-                stream = Some(s);
-                break;
-            }
-            Err(e) => last_error = Some(e),
-        }
-    }
-    let stream = match (stream, last_error) {
-        (Some(s), _) => s,
-        (None, Some(e)) => return Err(Failure::from_io(&format!("connecting to {url}"), &e)),
-        (None, None) => {
-            return Err(Failure::new(
-                Reason::Resolve,
-                format!("{} resolved to no address", url.host()),
-            ));
-        }
-    };
+        .map_err(|e| match e {
+            ConnectError::Resolve(failure) => failure,
+            ConnectError::Connect(e) => Failure::from_io(&format!("connecting to {url}"), &e),
+        })?;
     // Requests are small and timed: Nagle would hold the second one back.
     let _ = stream.set_nodelay(true);
     TlsConnector::from(Arc::clone(tls))

@@ -15,7 +15,9 @@ pub mod process;
 pub mod sampler;
 pub mod server;
 pub mod status;
+pub mod storage;
 pub mod systemd;
+pub mod tcp;
 pub mod version;
 pub mod web_config;
 

@@ -10,26 +10,20 @@
 
 mod common;
 
-use std::collections::BTreeMap;
-use std::net::SocketAddr;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+use common::alerting::{
+    Inbox, RULES, SHORT, alert_in, alertmanager_alerts, alertmanager_config, alerts, assert_labels,
+    carries, label, read,
+};
 use common::exporter::Exporter;
 use common::http;
 use common::peers::Peers;
-use common::prometheus::{Alertmanager, Notification, Prometheus, PrometheusSetup, Webhook};
+use common::prometheus::{Alertmanager, Prometheus, PrometheusSetup};
 
-const RULES: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/alerts/connector-exporter.rules.yml"
-);
-const ALERTMANAGER: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/alerts/alertmanager.example.yml"
-);
 const JOB: &str = "connector-exporter";
 const CRITICAL: &str = "ConnectorClockOffsetBeyondTolerance";
 const NEAR: &str = "ConnectorClockOffsetNearTolerance";
@@ -38,146 +32,6 @@ const KERNEL: &str = "ConnectorClockKernelUnsynchronized";
 /// How far the NTP servers run ahead of the exporter's clock.
 const AHEAD: f64 = 6.0;
 const TOLERANCE: f64 = 5.0;
-/// Alertmanager timers for the test: short enough to see every notification within seconds.
-const GROUP_WAIT: &str = "1s";
-const GROUP_INTERVAL: &str = "2s";
-const REPEAT_INTERVAL: &str = "1m";
-
-fn read(path: &str) -> String {
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"))
-}
-
-/// Replaces every `from` with `to`, failing when there is none: a substitution that silently
-/// matched nothing would leave the test waiting on the shipped timers or posting elsewhere.
-fn substitute(text: &str, from: &str, to: &str) -> String {
-    assert!(
-        text.contains(from),
-        "{ALERTMANAGER} no longer contains {from:?}; update the substitutions in this test"
-    );
-    text.replace(from, to)
-}
-
-/// The example configuration with the receivers pointed at `webhook` and the timers shortened.
-fn alertmanager_config(webhook: SocketAddr) -> String {
-    let mut config = read(ALERTMANAGER);
-    config = substitute(
-        &config,
-        "http://127.0.0.1:5001/",
-        &format!("http://{webhook}/"),
-    );
-    for (from, to) in [
-        ("group_wait: 30s", GROUP_WAIT),
-        ("group_wait: 10s", GROUP_WAIT),
-        ("group_interval: 5m", GROUP_INTERVAL),
-        ("group_interval: 1h", GROUP_INTERVAL),
-        ("repeat_interval: 4h", REPEAT_INTERVAL),
-        ("repeat_interval: 1h", REPEAT_INTERVAL),
-        ("repeat_interval: 24h", REPEAT_INTERVAL),
-    ] {
-        let key = from.split(':').next().unwrap();
-        config = substitute(&config, from, &format!("{key}: {to}"));
-    }
-    // A timer added to the example later must be shortened too, or the test would wait on it.
-    for line in config.lines() {
-        let line = line.trim_start().trim_start_matches("- ");
-        for (key, short) in [
-            ("group_wait:", GROUP_WAIT),
-            ("group_interval:", GROUP_INTERVAL),
-            ("repeat_interval:", REPEAT_INTERVAL),
-        ] {
-            if let Some(value) = line.strip_prefix(key) {
-                assert_eq!(
-                    value.trim(),
-                    short,
-                    "{ALERTMANAGER}: {line:?} is not shortened"
-                );
-            }
-        }
-    }
-    assert!(!config.contains(":5001"), "a receiver still posts to :5001");
-    config
-}
-
-/// The alerts in a notification with their labels.
-fn alerts(n: &Notification) -> Vec<&Value> {
-    n.body["alerts"]
-        .as_array()
-        .map(|a| a.iter().collect())
-        .unwrap_or_default()
-}
-
-fn label<'a>(alert: &'a Value, name: &str) -> &'a str {
-    alert["labels"][name].as_str().unwrap_or("")
-}
-
-fn names(n: &Notification) -> Vec<String> {
-    alerts(n)
-        .iter()
-        .map(|a| {
-            format!(
-                "{}/{}",
-                label(a, "alertname"),
-                a["status"].as_str().unwrap_or("")
-            )
-        })
-        .collect()
-}
-
-/// Every webhook notification, kept so the test can look back at what arrived while waiting for
-/// something else.
-struct Inbox {
-    webhook: Webhook,
-    seen: Vec<Notification>,
-}
-
-impl Inbox {
-    /// The first notification for which `wanted` holds; on timeout, fails with what arrived and
-    /// `context()`.
-    fn wait(
-        &mut self,
-        timeout: Duration,
-        wanted: impl Fn(&Notification) -> bool,
-        context: &dyn Fn() -> String,
-    ) -> Notification {
-        let deadline = Instant::now() + timeout;
-        if let Some(n) = self.seen.iter().find(|n| wanted(n)) {
-            return n.clone();
-        }
-        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
-            let Ok(n) = self.webhook.notifications.recv_timeout(left) else {
-                break;
-            };
-            self.seen.push(n.clone());
-            if wanted(&n) {
-                return n;
-            }
-        }
-        panic!(
-            "no such notification within {timeout:?}; got {}\n{}",
-            self.summary(),
-            context()
-        )
-    }
-
-    fn summary(&self) -> String {
-        let lines: Vec<String> = self
-            .seen
-            .iter()
-            .map(|n| format!("  {} {:?}", n.path, names(n)))
-            .collect();
-        format!("{} notification(s):\n{}", self.seen.len(), lines.join("\n"))
-    }
-}
-
-/// A notification at `path` carrying `alertname` for `instance` with `status`.
-fn carries(n: &Notification, path: &str, alertname: &str, instance: &str, status: &str) -> bool {
-    n.path == path
-        && alerts(n).iter().any(|a| {
-            label(a, "alertname") == alertname
-                && label(a, "instance") == instance
-                && a["status"] == status
-        })
-}
 
 fn prometheus_api(prometheus: &Prometheus, path: &str) -> Value {
     let response = http::get(prometheus.addr, path).expect("Prometheus API");
@@ -212,17 +66,6 @@ fn diagnostics(prometheus: &Prometheus, alertmanager: &Alertmanager) -> String {
     )
 }
 
-fn alertmanager_alerts(alertmanager: &Alertmanager, alertname: &str) -> Vec<Value> {
-    let filter = common::prometheus::percent_encode(&format!("alertname=\"{alertname}\""));
-    let response = http::get(
-        alertmanager.addr,
-        &format!("/api/v2/alerts?filter={filter}"),
-    )
-    .expect("Alertmanager API");
-    assert_eq!(response.status, 200, "{}", response.text());
-    serde_json::from_slice::<Vec<Value>>(&response.body).expect("Alertmanager answers JSON")
-}
-
 /// The offset in "clock is 6s behind the reference", as humanizeDuration wrote it.
 fn quoted_offset(description: &str) -> f64 {
     let after = description
@@ -239,11 +82,8 @@ fn quoted_offset(description: &str) -> f64 {
 #[test]
 fn clock_offset_beyond_tolerance_pages_and_resolves() {
     let started = Instant::now();
-    let mut inbox = Inbox {
-        webhook: Webhook::start(),
-        seen: Vec::new(),
-    };
-    let alertmanager = Alertmanager::start(&alertmanager_config(inbox.webhook.addr));
+    let mut inbox = Inbox::start();
+    let alertmanager = Alertmanager::start(&alertmanager_config(inbox.webhook.addr, &SHORT));
 
     let peers = Peers::start();
     let args = peers.args();
@@ -322,21 +162,16 @@ fn clock_offset_beyond_tolerance_pages_and_resolves() {
     // labels and wording from the rule.
     assert_eq!(firing.body["receiver"], "connector-critical");
     assert_eq!(firing.body["groupLabels"], json!({ "alertname": CRITICAL }));
-    let alert = alerts(&firing)
-        .into_iter()
-        .find(|a| label(a, "alertname") == CRITICAL)
-        .unwrap();
-    let labels: BTreeMap<String, String> = serde_json::from_value(alert["labels"].clone()).unwrap();
-    let expected: BTreeMap<String, String> = [
-        ("alertname", CRITICAL),
-        ("severity", "critical"),
-        ("instance", instance.as_str()),
-        ("job", JOB),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v.to_owned()))
-    .collect();
-    assert_eq!(labels, expected);
+    let alert = alert_in(&firing, CRITICAL);
+    assert_labels(
+        alert,
+        &[
+            ("alertname", CRITICAL),
+            ("severity", "critical"),
+            ("instance", instance.as_str()),
+            ("job", JOB),
+        ],
+    );
     let description = alert["annotations"]["description"].as_str().unwrap();
     eprintln!("description: {description}");
     assert!(

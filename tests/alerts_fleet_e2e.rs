@@ -16,21 +16,14 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
-
+use common::alerting::{
+    Timers, alertmanager_alerts, alertmanager_config, alerts, label, short_rules_file, wait_until,
+};
 use common::connector::FakeConnector;
 use common::exporter::Exporter;
 use common::http;
 use common::prometheus::{Alertmanager, Notification, Prometheus, PrometheusSetup, Webhook};
 
-const RULES: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/alerts/connector-exporter.rules.yml"
-);
-const ALERTMANAGER: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/alerts/alertmanager.example.yml"
-);
 const WARNING: &str = "ConnectorRedundancyLost";
 const CRITICAL: &str = "ConnectorRemoteNetworkDown";
 const DOWN: &str = "ConnectorDown";
@@ -38,94 +31,12 @@ const DOWN: &str = "ConnectorDown";
 const NETWORKS: [(&str, usize); 2] = [("a", 2), ("b", 18)];
 /// Shipped `for` durations are divided by this: 2m becomes 4s, 5m 10s.
 const TIME_SCALE: u64 = 30;
-
-fn read(path: &str) -> String {
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"))
-}
-
-/// Seconds in a Prometheus duration such as `2m30s` or `1h`.
-fn seconds(duration: &str) -> u64 {
-    let mut total = 0;
-    let mut number = String::new();
-    for c in duration.chars() {
-        if c.is_ascii_digit() {
-            number.push(c);
-            continue;
-        }
-        let unit = match c {
-            's' => 1,
-            'm' => 60,
-            'h' => 3600,
-            'd' => 86400,
-            _ => panic!("unexpected duration {duration:?}"),
-        };
-        total += number.parse::<u64>().unwrap() * unit;
-        number.clear();
-    }
-    assert!(number.is_empty(), "unexpected duration {duration:?}");
-    total
-}
-
-/// The shipped rules with every `for:` divided by TIME_SCALE (at least 2 s).
-fn rules_with_short_for() -> String {
-    let text = read(RULES);
-    let mut changed = 0;
-    let out: Vec<String> = text
-        .lines()
-        .map(|line| {
-            let indent = &line[..line.len() - line.trim_start().len()];
-            match line.trim_start().strip_prefix("for: ") {
-                Some(d) => {
-                    changed += 1;
-                    format!("{indent}for: {}s", (seconds(d) / TIME_SCALE).max(2))
-                }
-                None => line.to_owned(),
-            }
-        })
-        .collect();
-    assert!(changed > 10, "only {changed} `for:` lines in {RULES}");
-    out.join("\n") + "\n"
-}
-
-fn substitute(text: &str, from: &str, to: &str) -> String {
-    assert!(
-        text.contains(from),
-        "{ALERTMANAGER} no longer contains {from:?}; update the substitutions in this test"
-    );
-    text.replace(from, to)
-}
-
-/// The example configuration with the receivers pointed at `webhook` and the timers shortened.
-fn alertmanager_config(webhook: std::net::SocketAddr) -> String {
-    let mut config = substitute(
-        &read(ALERTMANAGER),
-        "http://127.0.0.1:5001/",
-        &format!("http://{webhook}/"),
-    );
-    for (from, to) in [
-        ("group_wait: 30s", "group_wait: 1s"),
-        ("group_wait: 10s", "group_wait: 1s"),
-        ("group_interval: 5m", "group_interval: 2s"),
-        ("group_interval: 1h", "group_interval: 2s"),
-        ("repeat_interval: 4h", "repeat_interval: 10m"),
-        ("repeat_interval: 1h", "repeat_interval: 10m"),
-        ("repeat_interval: 24h", "repeat_interval: 10m"),
-    ] {
-        config = substitute(&config, from, to);
-    }
-    config
-}
-
-fn alerts(n: &Notification) -> Vec<&Value> {
-    n.body["alerts"]
-        .as_array()
-        .map(|a| a.iter().collect())
-        .unwrap_or_default()
-}
-
-fn label<'a>(alert: &'a Value, name: &str) -> &'a str {
-    alert["labels"][name].as_str().unwrap_or("")
-}
+/// Long enough that no firing alert is notified twice within the test.
+const TIMERS: Timers = Timers {
+    group_wait: "1s",
+    group_interval: "2s",
+    repeat_interval: "10m",
+};
 
 fn describe(seen: &[Notification]) -> String {
     seen.iter()
@@ -198,15 +109,8 @@ fn firing(n: &Notification, path: &str, alertname: &str, network: &str) -> bool 
 
 /// Alertmanager's state of `alertname` per instance (or per remote network for fleet alerts).
 fn alertmanager_states(alertmanager: &Alertmanager, alertname: &str) -> BTreeMap<String, String> {
-    let filter = common::prometheus::percent_encode(&format!("alertname=\"{alertname}\""));
-    let response = http::get(
-        alertmanager.addr,
-        &format!("/api/v2/alerts?filter={filter}"),
-    )
-    .expect("Alertmanager API");
-    assert_eq!(response.status, 200, "{}", response.text());
-    let list: Vec<Value> = serde_json::from_slice(&response.body).expect("JSON");
-    list.iter()
+    alertmanager_alerts(alertmanager, alertname)
+        .iter()
         .map(|a| {
             let key = match label(a, "instance") {
                 "" => label(a, "remote_network").to_owned(),
@@ -215,18 +119,6 @@ fn alertmanager_states(alertmanager: &Alertmanager, alertname: &str) -> BTreeMap
             (key, a["status"]["state"].as_str().unwrap_or("").to_owned())
         })
         .collect()
-}
-
-fn wait_until(timeout: Duration, what: &str, context: &dyn Fn() -> String, ok: impl Fn() -> bool) {
-    let deadline = Instant::now() + timeout;
-    while !ok() {
-        assert!(
-            Instant::now() < deadline,
-            "{what} within {timeout:?}\n{}",
-            context()
-        );
-        std::thread::sleep(Duration::from_millis(250));
-    }
 }
 
 struct Site {
@@ -239,7 +131,7 @@ struct Site {
 fn losing_a_remote_networks_connectors_warns_once_then_pages_once() {
     let started = Instant::now();
     let webhook = Webhook::start();
-    let alertmanager = Alertmanager::start(&alertmanager_config(webhook.addr));
+    let alertmanager = Alertmanager::start(&alertmanager_config(webhook.addr, &TIMERS));
 
     let mut sites = Vec::new();
     for (network, count) in NETWORKS {
@@ -271,9 +163,7 @@ fn losing_a_remote_networks_connectors_warns_once_then_pages_once() {
         .map(|(s, l)| (s.exporter.addr, &l[..]))
         .collect();
 
-    let dir = tempfile::tempdir().unwrap();
-    let rules = dir.path().join("connector-exporter.rules.yml");
-    std::fs::write(&rules, rules_with_short_for()).unwrap();
+    let (_dir, rules) = short_rules_file(TIME_SCALE);
     let prometheus = Prometheus::start(PrometheusSetup {
         targets: &targets,
         rule_files: &[Path::new(&rules)],

@@ -5,21 +5,17 @@
 mod common;
 
 use std::path::PathBuf;
-use std::process::Command;
 use std::time::Duration;
 
 use common::certs;
 use common::connector::FakeConnector;
-use common::exporter::{Exporter, binary};
-use common::graphql::{self, GraphqlServer, KEY, Mode};
+use common::exporter::{Exporter, hostname};
+use common::graphql::{self, GraphqlServer, Mode};
 use common::prometheus::{Prometheus, PrometheusSetup};
 
 #[test]
 fn prometheus_joins_the_host_view_and_the_controller_view() {
-    let hostname = std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .unwrap()
-        .trim()
-        .to_owned();
+    let hostname = hostname();
     let certs = certs::make();
     let mut fleet = graphql::small_fleet();
     fleet[0]["hostname"] = hostname.clone().into();
@@ -27,23 +23,8 @@ fn prometheus_joins_the_host_view_and_the_controller_view() {
 
     let mut connector = FakeConnector::new();
     connector.start();
-    let host = Exporter::start(&[
-        &connector.flag(),
-        "--connector.systemd-unit=",
-        "--connector.interval=1s",
-        "--host.interval=1s",
-    ]);
-    let mut command = Command::new(binary());
-    command.env("CONNECTOR_EXPORTER_TWINGATE_API_KEY", KEY);
-    let poller = Exporter::start_with(
-        command,
-        &[
-            &format!("--twingate.api-url={}", server.url()),
-            &format!("--twingate.ca-file={}", certs.path_str("ca.crt")),
-            "--twingate.interval=1s",
-            "--twingate.timeout=1s",
-        ],
-    );
+    let host = Exporter::start_host(&connector.flag());
+    let poller = graphql::start_poller(&server, &certs, &[]);
     let rules =
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("alerts/connector-exporter.rules.yml");
     let prometheus = Prometheus::start(PrometheusSetup {

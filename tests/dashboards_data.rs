@@ -8,14 +8,22 @@
 //! (a state change for the annotation, a restart), and the STUN server that gave the public
 //! address going away so that another one's answer takes over (a public IP change). No query is
 //! excused from returning data.
+//!
+//! The controller's panels read an Admin API poller's series: a dedicated poller, scraped as its
+//! own target, polls the test GraphQL server's fleet (every state, one connector with this host's
+//! hostname), so the details dashboard must find the host's connector by hostname and the fleet
+//! dashboard must list the connectors that are not ALIVE. Prometheus loads the shipped rules, which
+//! record the agreement of the two views.
 
 mod common;
 
 use std::time::{Duration, Instant};
 
+use common::certs;
 use common::connector::unix_now;
 use common::dashboards::{self, Kind, RawQuery, Vars};
 use common::exporter::Exporter;
+use common::graphql::{self, GraphqlServer};
 use common::peers::Peers;
 use common::prometheus::{Prometheus, PrometheusSetup, percent_encode};
 use common::stun_server::{Mode, StunServer};
@@ -52,12 +60,22 @@ fn every_dashboard_query_returns_data() {
         .connector_metrics
         .set_traffic(4.0 * 1024.0 * 1024.0, 0.5);
     args.push("--connector.traffic-window=5s".to_owned());
+    let certs = certs::make();
+    let hostname = common::exporter::hostname();
+    let mut fleet = graphql::small_fleet();
+    fleet[0]["hostname"] = hostname.as_str().into();
+    let own_connector = fleet[0]["name"].as_str().unwrap().to_owned();
+    let admin_api = GraphqlServer::start(&certs, fleet, graphql::Mode::Honest);
+    let poller = graphql::start_poller(&admin_api, &certs, &[]);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let exporter = Exporter::start(&args);
+    let rules = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("alerts/connector-exporter.rules.yml");
     let prometheus = Prometheus::start(PrometheusSetup {
-        // Placed as the README's scrape config places it, so the grouping variables have values.
-        targets: &[(exporter.addr, &PLACE)],
-        rule_files: &[],
+        // Placed as the README's scrape config places it, so the grouping variables have values;
+        // the poller without a remote_network target label, which its series carry themselves.
+        targets: &[(exporter.addr, &PLACE), (poller.addr, &[])],
+        rule_files: &[rules.as_path()],
         alertmanager: None,
         interval: "1s",
     });
@@ -84,6 +102,14 @@ fn every_dashboard_query_returns_data() {
     wait(
         "connector_traffic_direct_ratio",
         "the direct share is known",
+    );
+    wait(
+        &format!("connector_controller_up{{instance=\"{}\"}}", poller.addr),
+        "the poller has the fleet",
+    );
+    wait(
+        "connector:controller_agreement:up",
+        "the rules join the host and the controller",
     );
 
     peers.connector.kill(false);
@@ -159,16 +185,88 @@ fn every_dashboard_query_returns_data() {
         }
         assert!(
             Instant::now() < deadline,
-            "no data after {PATIENCE:?}:\n{}\nexporter logs:\n{}",
+            "no data after {PATIENCE:?}:\n{}\nexporter logs:\n{}\npoller logs:\n{}",
             waiting.join("\n"),
-            exporter.logs()
+            exporter.logs(),
+            poller.logs()
         );
         std::thread::sleep(Duration::from_millis(500));
     }
+    controller_panels_show_the_fixture(&prometheus, &queries, &own_connector);
     eprintln!(
         "{} dashboard queries returned data, {:.1?} after the peers started",
         queries.len(),
         began.elapsed()
+    );
+}
+
+/// Data alone would not catch a join that finds the wrong connector or a table that lists
+/// ALIVE ones: the controller panels must show what the fixture says.
+fn controller_panels_show_the_fixture(
+    prometheus: &Prometheus,
+    queries: &[(&str, &Vars, RawQuery)],
+    own: &str,
+) {
+    let answer = |dashboard: &str, title: &str, nth: usize| -> Vec<Value> {
+        let q = queries
+            .iter()
+            .filter(|(_, _, q)| q.dashboard == dashboard && q.title == title)
+            .nth(nth)
+            .unwrap_or_else(|| panic!("{dashboard}: no query {nth} in {title:?}"));
+        prometheus.query(&q.2.expr)
+    };
+    let labels = |series: &[Value], label: &str| -> Vec<String> {
+        let mut out: Vec<String> = series
+            .iter()
+            .map(|s| s["metric"][label].as_str().unwrap_or_default().to_owned())
+            .collect();
+        out.sort();
+        out
+    };
+    let value = |s: &Value| s["value"][1].as_str().unwrap().parse::<f64>().unwrap();
+    let details = "connector-details.json";
+    let says = answer(details, "Controller says", 0);
+    assert_eq!(says.len(), 1, "{says:?}");
+    assert_eq!(value(&says[0]), 1.0, "{own} is ALIVE: {says:?}");
+    let facts = answer(details, "Controller facts", 0);
+    assert_eq!(labels(&facts, "connector"), [own], "{facts:?}");
+    let states = answer(details, "Host and controller", 2);
+    assert_eq!(
+        labels(&states, "state"),
+        [
+            "DEAD_HEARTBEAT_TOO_OLD",
+            "DEAD_NO_HEARTBEAT",
+            "DEAD_NO_RELAYS",
+            "unknown"
+        ]
+    );
+    assert!(states.iter().all(|s| value(s) == 0.0), "{states:?}");
+
+    let down = answer(FLEET, "Connectors not ALIVE (controller)", 0);
+    assert_eq!(
+        labels(&down, "connector"),
+        ["bravo", "charlie", "delta", "echo"]
+    );
+    // bravo never sent a heartbeat: no age, rather than a made-up one.
+    let ages = answer(FLEET, "Connectors not ALIVE (controller)", 1);
+    assert_eq!(labels(&ages, "connector"), ["charlie", "delta", "echo"]);
+    let alive = answer(FLEET, "Controller states per remote network", 0);
+    let per_network: Vec<(String, f64)> = {
+        let mut v: Vec<(String, f64)> = alive
+            .iter()
+            .map(|s| {
+                (
+                    s["metric"]["remote_network"].as_str().unwrap().to_owned(),
+                    value(s),
+                )
+            })
+            .collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v
+    };
+    assert_eq!(
+        per_network,
+        [("network-1".to_owned(), 1.0), ("network-2".to_owned(), 0.0)]
     );
 }
 

@@ -12,10 +12,14 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use common::exporter::Exporter;
+use common::graphql::{self, GraphqlServer, Mode};
 use common::metrics::Metrics;
 use common::peers::Peers;
 
 const GOLDEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/metrics.txt");
+/// The connector_controller_* families of an Admin API poller that also cross-checks its own
+/// connector (`--twingate.connector`), which no host exporter with the default flags has.
+const CONTROLLER_GOLDEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/controller.txt");
 
 /// Every sample name with its sorted label names: `name label1,label2`.
 fn shape(metrics: &Metrics) -> BTreeSet<String> {
@@ -98,22 +102,43 @@ fn started() -> (Exporter, Peers) {
     (e, peers)
 }
 
-#[test]
-fn metric_names_and_labels_match_golden() {
-    let (e, _peers) = started();
-    let actual = shape(&e.metrics());
+fn assert_golden(path: &str, actual: BTreeSet<String>) {
     let rendered: String = actual.iter().map(|l| format!("{l}\n")).collect();
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(GOLDEN, &rendered).unwrap();
+        std::fs::write(path, &rendered).unwrap();
     }
-    let golden = std::fs::read_to_string(GOLDEN).expect("golden file");
+    let golden = std::fs::read_to_string(path).expect("golden file");
     let expected: BTreeSet<String> = golden.lines().map(str::to_owned).collect();
     let missing: Vec<_> = expected.difference(&actual).collect();
     let extra: Vec<_> = actual.difference(&expected).collect();
     assert!(
         missing.is_empty() && extra.is_empty(),
-        "/metrics differs from {GOLDEN}\nmissing: {missing:#?}\nunexpected: {extra:#?}\n(UPDATE_GOLDEN=1 regenerates it)"
+        "/metrics differs from {path}\nmissing: {missing:#?}\nunexpected: {extra:#?}\n(UPDATE_GOLDEN=1 regenerates it)"
     );
+}
+
+#[test]
+fn metric_names_and_labels_match_golden() {
+    let (e, _peers) = started();
+    assert_golden(GOLDEN, shape(&e.metrics()));
+}
+
+#[test]
+fn controller_metric_names_and_labels_match_golden() {
+    let certs = common::certs::make();
+    let mut fleet = graphql::small_fleet();
+    fleet[0]["hostname"] = common::exporter::hostname().into();
+    let server = GraphqlServer::start(&certs, fleet, Mode::Honest);
+    let e = graphql::start_poller(&server, &certs, &["--twingate.connector=alpha"]);
+    let m = e.wait_for(Duration::from_secs(20), |m| {
+        m.get("connector_probe_success", &[("probe", "admin_api")]) == Some(1.0)
+            && m.has("connector_controller_agreement")
+    });
+    let controller = shape(&m)
+        .into_iter()
+        .filter(|l| l.starts_with("connector_controller_"))
+        .collect();
+    assert_golden(CONTROLLER_GOLDEN, controller);
 }
 
 #[test]

@@ -2,7 +2,7 @@
 // one connector, like the controller's Connector Details page. One file per row under
 // details/ (panels as Grafana exports them), in order; a new row is a file and a line here, or
 // Jsonnet like the error-bars-and-traffic row at the end (grid positions are absolute, so start
-// it below the last one).
+// it below the last one, before the Controller row's shift at the end).
 function(c)
   {
   "__inputs": [
@@ -80,7 +80,7 @@ function(c)
       }
     ]
   },
-  "description": "One Twingate connector: up/down, clock offset against the controller's ±5 s tolerance, STUN/NAT and P2P, host facts, and the exporter's own health.",
+  "description": "One Twingate connector: up/down and what the controller says of it, clock offset against the controller's ±5 s tolerance, STUN/NAT and P2P, host facts, and the exporter's own health.",
   "editable": true,
   "fiscalYearStartMonth": 0,
   "graphTooltip": 1,
@@ -195,6 +195,7 @@ function(c)
   + {
     panels:
       (import 'details/connector.libsonnet')
+    + (import 'details/controller.libsonnet')(c, 18)
     + (import 'details/clock.libsonnet')
     + (import 'details/stun-and-nat.libsonnet')
     + (import 'details/host.libsonnet')
@@ -284,5 +285,15 @@ function(c)
         [target('A', 'connector_traffic_direct_ratio{%s}' % sel, 'direct share')],
         { decimals: 1, max: 1, min: 0 },
       ),
+    ],
+  }
+  // The Controller row sits under the Connector row, beside the host's own up/down: every row
+  // after it moves down by its height.
+  + {
+    local controllerRows = std.range(52, 61),
+    local height = 17,
+    panels: [
+      if p.gridPos.y >= 18 && !std.member(controllerRows, p.id) then p { gridPos+: { y: super.y + height } } else p
+      for p in super.panels
     ],
   }

@@ -1607,12 +1607,149 @@ function(c)
       type: 'timeseries',
     },
   ];
+  // The controller's view (the Admin API poller's connector_controller_* series). Its targets
+  // are pollers, not connector hosts, so these panels narrow by the controller's own
+  // remote_network label (the remote network's name in Twingate: name the target label the
+  // same and one variable narrows both views), not by instance or site.
+  local ctrl(metric, extra='') =
+    '%s{%s%s%s}' % [
+      metric,
+      c.controllerSelector,
+      if std.member(c.groupingLabels, 'remote_network') then ', remote_network=~"$remote_network"' else '',
+      if extra == '' then '' else ', ' + extra,
+    ];
+  local controllerStates = [
+    ['ALIVE', 'ALIVE', 'green'],
+    ['DEAD_NO_HEARTBEAT', 'No heartbeat', 'red'],
+    ['DEAD_HEARTBEAT_TOO_OLD', 'Heartbeat too old', 'red'],
+    ['DEAD_NO_RELAYS', 'No relays', 'red'],
+    ['unknown', 'Unknown state', 'orange'],
+  ];
+  local refs = ['A', 'B', 'C', 'D', 'E'];
+  // max, not sum, over pollers: two pollers of one network count its connectors once.
+  local perNetwork(state) = 'max by (remote_network) (%s)' % ctrl('connector_controller_connectors', 'state="%s"' % state);
+  local notAlive = 'unless on (connector_id) %s == 1' % ctrl('connector_controller_up');
+  local tableDefaults = {
+    color: { mode: 'thresholds' },
+    custom: { align: 'auto', cellOptions: { type: 'auto' }, filterable: true, inspect: false },
+    mappings: [],
+    thresholds: { mode: 'absolute', steps: [{ color: 'green', value: null }] },
+    unit: 'none',
+  };
+  local tableOptions(sortBy) = {
+    cellHeight: 'sm',
+    footer: { countRows: false, fields: '', reducer: ['sum'], show: false },
+    showHeader: true,
+    sortBy: sortBy,
+  };
+  local controllerPanels = [
+    {
+      datasource: ds,
+      description: 'How many connectors the controller (Twingate Admin API) has in each state over time, across the selected remote networks. Anything but ALIVE is a connector users cannot reach through, whatever its host says.',
+      fieldConfig: {
+        defaults: g.lines { decimals: 0, min: 0, unit: 'none' },
+        overrides: [g.colour(s[1], s[2]) for s in controllerStates],
+      },
+      gridPos: { h: 9, w: 8, x: 0, y: 49 },
+      id: 20,
+      options: g.legendTable,
+      targets: [
+        target(refs[i], 'sum(%s)' % perNetwork(controllerStates[i][0]), controllerStates[i][1])
+        for i in std.range(0, std.length(controllerStates) - 1)
+      ],
+      title: 'Controller: connectors by state',
+      type: 'timeseries',
+    },
+    {
+      datasource: ds,
+      description: 'Per remote network, how many of its connectors the controller has in each state. No ALIVE one is ConnectorControllerRemoteNetworkDown (its resources are unreachable), one is ConnectorControllerRedundancyLost.',
+      fieldConfig: {
+        defaults: tableDefaults { decimals: 0 },
+        overrides: [{
+          matcher: { id: 'byName', options: 'ALIVE' },
+          properties: [
+            { id: 'thresholds', value: { mode: 'absolute', steps: [
+              { color: 'red', value: null },
+              { color: 'orange', value: 1 },
+              { color: 'green', value: c.minConnectorsPerRemoteNetwork },
+            ] } },
+            { id: 'custom.cellOptions', value: { mode: 'basic', type: 'color-background' } },
+          ],
+        }],
+      },
+      gridPos: { h: 9, w: 8, x: 8, y: 49 },
+      id: 21,
+      options: tableOptions([{ desc: false, displayName: 'ALIVE' }]),
+      targets: [
+        target(refs[i], perNetwork(controllerStates[i][0]), '', format='table', instant=true)
+        for i in std.range(0, std.length(controllerStates) - 1)
+      ],
+      transformations: [
+        { id: 'merge', options: {} },
+        {
+          id: 'organize',
+          options: {
+            excludeByName: { Time: true },
+            includeByName: {},
+            indexByName: { remote_network: 0 } + { ['Value #' + refs[i]]: i + 1 for i in std.range(0, std.length(controllerStates) - 1) },
+            renameByName: { remote_network: 'Remote network' } + { ['Value #' + refs[i]]: controllerStates[i][1] for i in std.range(0, std.length(controllerStates) - 1) },
+          },
+        },
+      ],
+      title: 'Controller states per remote network',
+      type: 'table',
+    },
+    {
+      datasource: ds,
+      description: "Every connector the controller does not have ALIVE: its state, how long ago the controller last heard from it (empty when never), its remote network and the hostname it reported. Open the host's details from the Connectors table above by that hostname.",
+      fieldConfig: {
+        defaults: tableDefaults,
+        overrides: [
+          {
+            matcher: { id: 'byName', options: 'Heartbeat age' },
+            properties: [
+              { id: 'unit', value: 's' },
+              { id: 'decimals', value: 0 },
+              { id: 'thresholds', value: { mode: 'absolute', steps: [
+                { color: 'green', value: null },
+                { color: 'orange', value: 120 },
+                { color: 'red', value: 300 },
+              ] } },
+              { id: 'custom.cellOptions', value: { mode: 'basic', type: 'color-background' } },
+            ],
+          },
+        ],
+      },
+      gridPos: { h: 9, w: 8, x: 16, y: 49 },
+      id: 22,
+      options: tableOptions([{ desc: true, displayName: 'Heartbeat age' }]),
+      targets: [
+        target('A', 'max by (connector, connector_id, remote_network, state) (%s == 1)' % ctrl('connector_controller_state', 'state!="ALIVE"'), '', format='table', instant=true),
+        target('B', 'max by (connector, connector_id, remote_network) (time() - %s %s)' % [ctrl('connector_controller_last_heartbeat_timestamp_seconds'), notAlive], '', format='table', instant=true),
+        target('C', 'max by (connector, connector_id, remote_network, hostname) (%s %s)' % [ctrl('connector_controller_info'), notAlive], '', format='table', instant=true),
+      ],
+      transformations: [
+        { id: 'merge', options: {} },
+        {
+          id: 'organize',
+          options: {
+            excludeByName: { Time: true, connector_id: true, 'Value #A': true, 'Value #C': true },
+            includeByName: {},
+            indexByName: { connector: 0, state: 1, 'Value #B': 2, remote_network: 3, hostname: 4 },
+            renameByName: { connector: 'Connector', state: 'State', 'Value #B': 'Heartbeat age', remote_network: 'Remote network', hostname: 'Hostname' },
+          },
+        },
+      ],
+      title: 'Connectors not ALIVE (controller)',
+      type: 'table',
+    },
+  ];
   // Probe failures (kept from the literal) read the recording rule too.
   local failures = '60 * sum by (probe, reason) (%s) or 60 * sum by (probe, reason) (rate(connector_probe_failures_total{%s}[$__rate_interval]))' % [rec('_probe_reason', 'connector_probe_failures:rate5m'), raw];
   local panels = [
     if p.id == 14 then p { targets: [p.targets[0] { expr: failures }] } else p
     for p in kept
-  ] + added + trafficPanels;
+  ] + added + trafficPanels + controllerPanels;
   base {
     uid: c.dashboardUIDs.fleet,
     tags: c.dashboardTags + ['prometheus'],

@@ -55,6 +55,14 @@ pub fn isolated(args: &[&str]) -> Vec<String> {
     full
 }
 
+/// This machine's hostname, the one the host probe puts in connector_host_info.
+pub fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .expect("/proc/sys/kernel/hostname")
+        .trim()
+        .to_owned()
+}
+
 pub struct Exporter {
     child: Child,
     pub addr: SocketAddr,
@@ -72,6 +80,17 @@ impl Exporter {
     /// In network namespace `ns`. It listens on that namespace's loopback,
     /// and requests to it are made from a thread inside the namespace, so
     /// nothing has to be routed into the root namespace.
+    /// A host exporter watching the fake connector behind `connector_flag` (its
+    /// `--connector.process` flag), every second, and the host itself.
+    pub fn start_host(connector_flag: &str) -> Exporter {
+        Exporter::start(&[
+            connector_flag,
+            "--connector.systemd-unit=",
+            "--connector.interval=1s",
+            "--host.interval=1s",
+        ])
+    }
+
     pub fn start_in_netns(ns: &str, args: &[&str]) -> Exporter {
         let mut command = Command::new("ip");
         command.args(["netns", "exec", ns]).arg(binary());

@@ -17,6 +17,7 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use serde_json::{Value, json};
 
 use super::certs::Certs;
+use super::exporter::Exporter;
 
 pub const KEY: &str = "tgk-TEST-9f8e7d6c5b4a-SECRET";
 pub const PATH: &str = "/api/graphql/";
@@ -125,6 +126,22 @@ fn iso_now() -> String {
         .output()
         .unwrap();
     String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+/// An Admin API poller: the real binary polling `server` every second, the test key in its
+/// environment (the only way a key comes in besides a file), `extra` flags after.
+pub fn start_poller(server: &GraphqlServer, certs: &Certs, extra: &[&str]) -> Exporter {
+    let mut args = vec![
+        format!("--twingate.api-url={}", server.url()),
+        format!("--twingate.ca-file={}", certs.path_str("ca.crt")),
+        "--twingate.interval=1s".to_owned(),
+        "--twingate.timeout=1s".to_owned(),
+    ];
+    args.extend(extra.iter().map(|a| a.to_string()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut command = std::process::Command::new(super::exporter::binary());
+    command.env("CONNECTOR_EXPORTER_TWINGATE_API_KEY", KEY);
+    Exporter::start_with(command, &args)
 }
 
 impl GraphqlServer {

@@ -1,6 +1,7 @@
 //! Real peers and helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod alerting;
 pub mod certs;
 pub mod check;
 pub mod chromium;

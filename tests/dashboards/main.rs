@@ -53,6 +53,8 @@ const OVERRIDE_PROPERTIES: [&str; 15] = [
 ];
 /// Labels Prometheus adds to every scraped series.
 const TARGET_LABELS: [&str; 2] = ["job", "instance"];
+/// The job of the mixin's default `controllerSelector` (the Admin API poller's series).
+const CONTROLLER_JOB: &str = "connector-exporter";
 /// Target labels the fleet dashboard narrows by (the mixin's default `groupingLabels`).
 const GROUPING_LABELS: [&str; 2] = ["remote_network", "site"];
 
@@ -120,11 +122,16 @@ fn link_urls(panel: &Value) -> Vec<String> {
     out
 }
 
-/// `sample name -> label names` from the golden `/metrics` listing.
+/// `sample name -> label names` from the golden `/metrics` listings: a host exporter's, and an
+/// Admin API poller's connector_controller_* families.
 fn golden() -> BTreeMap<String, BTreeSet<String>> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/metrics.txt");
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
+    let mut text = String::new();
+    for file in ["metrics.txt", "controller.txt"] {
+        let path = dir.join(file);
+        text += &std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    }
     let mut out = BTreeMap::new();
     for line in text
         .lines()
@@ -139,7 +146,10 @@ fn golden() -> BTreeMap<String, BTreeSet<String>> {
             .collect();
         out.insert(name.to_string(), labels);
     }
-    assert!(!out.is_empty(), "{} lists no metric", path.display());
+    assert!(
+        out.contains_key("connector_up") && out.contains_key("connector_controller_up"),
+        "the golden listings lack a host or a poller family"
+    );
     out
 }
 

@@ -68,7 +68,17 @@ fn fleet_panels_other_than_the_table_aggregate_across_connectors() {
         .filter(|p| p["type"] == "table")
         .map(title)
         .collect();
-    assert_eq!(tables, ["Worst clock offsets", "Connectors"]);
+    // Besides: the controller's per remote network (one row each) and the connectors it does
+    // not have ALIVE (a list to act on, empty in a healthy fleet).
+    assert_eq!(
+        tables,
+        [
+            "Worst clock offsets",
+            "Connectors",
+            "Controller states per remote network",
+            "Connectors not ALIVE (controller)"
+        ]
+    );
     assert!(
         panel(&d, "Worst clock offsets")["targets"][0]["expr"]
             .as_str()

@@ -330,6 +330,10 @@ fn every_selector_is_scoped_to_job_and_instance() {
                 TARGET_LABELS.to_vec()
             };
             for sel in &scan.selectors {
+                if polled(&sel.metric) {
+                    poller_selector_is_scoped(&file, &q.title, &q.expr, sel, &scan);
+                    continue;
+                }
                 // A recording rule's series keep only the grouping labels.
                 let recorded = sel.metric.contains(':');
                 for &var in scoped
@@ -347,6 +351,57 @@ fn every_selector_is_scoped_to_job_and_instance() {
             }
         }
     }
+}
+
+/// The Admin API poller's series: their target is a poller, not a connector host.
+fn polled(metric: &str) -> bool {
+    metric.starts_with("connector_controller_")
+}
+
+/// A poller's series are selected by the mixin's controllerSelector (`job="connector-exporter"`
+/// by default), never by the instance variable, which names connector hosts. On the details
+/// dashboard they must be joined by hostname to the chosen host's connector_host_info; on the
+/// fleet dashboard they narrow by their own remote_network, the grouping variable's name.
+fn poller_selector_is_scoped(
+    file: &str,
+    title_: &str,
+    expr: &str,
+    sel: &promql::Selector,
+    scan: &promql::Scan,
+) {
+    let what = format!("{file}: {title_}: {}", sel.metric);
+    let has = |label: &str, op: &str, value: &str| {
+        sel.matchers
+            .iter()
+            .any(|m| m.label == label && m.op == op && m.value == value)
+    };
+    assert!(
+        has("job", "=", CONTROLLER_JOB),
+        "{what} needs the controllerSelector job=\"{CONTROLLER_JOB}\""
+    );
+    assert!(
+        !sel.matchers.iter().any(|m| m.label == "instance"),
+        "{what}: the instance variable names connector hosts, not pollers"
+    );
+    if file == FLEET {
+        assert!(
+            has("remote_network", "=~", "$remote_network"),
+            "{what} needs remote_network=~\"$remote_network\""
+        );
+        return;
+    }
+    let host_scoped = scan.selectors.iter().any(|s| {
+        s.metric == "connector_host_info"
+            && ["job", "instance"].iter().all(|l| {
+                s.matchers
+                    .iter()
+                    .any(|m| m.label == *l && m.op == "=" && m.value == format!("${l}"))
+            })
+    });
+    assert!(
+        host_scoped && scan.grouping.iter().any(|l| l == "hostname"),
+        "{what}: not joined on hostname to the chosen host's connector_host_info: {expr}"
+    );
 }
 
 #[test]

@@ -6,9 +6,9 @@
 //! transition, a connector appearing or disappearing), through a temporary
 //! file and a rename; a file that is unusable is a warning and a fresh start.
 
+use crate::storage::write_atomically;
 use std::collections::{BTreeMap, HashSet};
 use std::fs;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -94,7 +94,12 @@ impl Tracker {
         };
         let result = serde_json::to_vec(&file)
             .map_err(std::io::Error::other)
-            .and_then(|bytes| write_atomically(path, &bytes));
+            .and_then(|bytes| {
+                if let Some(dir) = path.parent() {
+                    fs::create_dir_all(dir)?;
+                }
+                write_atomically(path, &bytes)
+            });
         if let Err(e) = result {
             tracing::warn!(path = %path.display(), "cannot save the controller state: {e}");
         }
@@ -139,27 +144,6 @@ fn load(path: &Path) -> BTreeMap<String, Tracked> {
         tracing::warn!(path = %path.display(), "controller state file is unusable, starting fresh: {problem}");
         BTreeMap::new()
     })
-}
-
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    if let Some(dir) = path.parent() {
-        fs::create_dir_all(dir)?;
-    }
-    let temp = path.with_extension(format!("json.tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut file = fs::File::create(&temp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        fs::rename(&temp, path)?;
-        if let Some(dir) = path.parent() {
-            fs::File::open(dir)?.sync_all()?;
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&temp);
-    }
-    result
 }
 
 #[cfg(test)]

@@ -8,11 +8,11 @@ use http_body_util::{BodyExt, Empty, LengthLimitError, Limited};
 use hyper::Request;
 use hyper::header::{ACCEPT, HOST, USER_AGENT};
 use hyper_util::rt::TokioIo;
-use tokio::net::TcpStream;
 
 use super::text_format::{self, Page};
 use crate::config::parse_server;
 use crate::probe::{Failure, Reason};
+use crate::tcp::{ConnectError, connect_tcp};
 
 /// The metric whose presence the connector's page is read for.
 pub const UPTIME_METRIC: &str = "twingate_connector_uptime_seconds";
@@ -96,36 +96,18 @@ impl MetricsSource {
 
     async fn fetch(&self) -> Result<Bytes, FetchError> {
         let failed = |reason, m: String| FetchError::Failed(Failure::new(reason, m));
-        let addresses = tokio::net::lookup_host((self.host.as_str(), self.port))
+        let stream = connect_tcp(&self.host, self.port)
             .await
-            .map_err(|e| failed(Reason::Resolve, format!("resolving {}: {e}", self.host)))?;
-        let mut stream = None;
-        let mut last_error = None;
-        for address in addresses {
-            match TcpStream::connect(address).await {
-                Ok(s) => {
-                    stream = Some(s);
-                    break;
+            .map_err(|e| match e {
+                ConnectError::Resolve(failure) => FetchError::Failed(failure),
+                ConnectError::Connect(e) => {
+                    let failure = Failure::from_io(&format!("connecting to {}", self.url), &e);
+                    match e.kind() {
+                        std::io::ErrorKind::ConnectionRefused => FetchError::Refused(failure),
+                        _ => FetchError::Failed(failure),
+                    }
                 }
-                Err(e) => last_error = Some(e),
-            }
-        }
-        let stream = match (stream, last_error) {
-            (Some(s), _) => s,
-            (None, Some(e)) => {
-                let failure = Failure::from_io(&format!("connecting to {}", self.url), &e);
-                return Err(match e.kind() {
-                    std::io::ErrorKind::ConnectionRefused => FetchError::Refused(failure),
-                    _ => FetchError::Failed(failure),
-                });
-            }
-            (None, None) => {
-                return Err(failed(
-                    Reason::Resolve,
-                    format!("{} resolves to no address", self.host),
-                ));
-            }
-        };
+            })?;
         let http = |e: hyper::Error| {
             let reason = if e.is_parse() {
                 Reason::Malformed

@@ -6,9 +6,9 @@
 //! the old file or the new one. A file that is missing, cut short or not
 //! ours is a warning and a fresh start: losing history beats not running.
 
+use crate::storage::write_atomically;
 use std::fs;
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
@@ -97,27 +97,6 @@ fn parse(text: &str) -> Result<StateFile, String> {
         return Err(format!("bad state change time {}", s.since));
     }
     Ok(file)
-}
-
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    // Beside the target, so the rename stays on one filesystem; the PID
-    // keeps two exporters sharing a directory from writing one temp file.
-    let temp = path.with_extension(format!("json.tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut file = fs::File::create(&temp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        fs::rename(&temp, path)?;
-        // The rename itself is durable once the directory is synced.
-        if let Some(dir) = path.parent() {
-            fs::File::open(dir)?.sync_all()?;
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&temp);
-    }
-    result
 }
 
 /// This boot's identity, or `None` where the kernel does not say.
