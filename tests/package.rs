@@ -8,7 +8,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 fn repo() -> &'static Path {
@@ -90,8 +90,19 @@ fn release_binary() -> &'static Path {
     })
 }
 
-/// dpkg and buildah each hold machine-wide state: one test at a time.
-static MACHINE: Mutex<()> = Mutex::new(());
+/// dpkg and buildah hold machine-wide state, and other checkouts on the same
+/// machine run this test too: one install at a time, machine-wide. An flock
+/// (per open file) also orders the two tests of this process.
+fn machine_lock() -> std::fs::File {
+    use std::os::fd::AsRawFd;
+    let file = std::fs::File::create("/run/lock/connector-exporter-package-test.lock")
+        .or_else(|_| std::fs::File::create("/tmp/connector-exporter-package-test.lock"))
+        .unwrap();
+    // SAFETY: a valid open descriptor; the lock goes when `file` is dropped.
+    let locked = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) };
+    assert_eq!(locked, 0, "flock: {}", std::io::Error::last_os_error());
+    file
+}
 
 fn user_exists(name: &str) -> bool {
     Command::new("getent")
@@ -107,12 +118,12 @@ fn debian_package_installs_verifies_runs_and_purges_cleanly() {
         eprintln!("skipped: dpkg -i needs root");
         return;
     }
-    let _machine = MACHINE.lock().unwrap_or_else(|e| e.into_inner());
+    let binary = release_binary();
+    let _machine = machine_lock();
     assert!(
         !user_exists("connector-exporter") && !Path::new("/usr/bin/connector-exporter").exists(),
         "connector-exporter is already installed on this machine; the test would not leave it as it was"
     );
-    let binary = release_binary();
     let deb = build_deb(binary);
     let size = std::fs::metadata(&deb).unwrap().len();
     eprintln!("{}: {size} bytes", deb.display());
@@ -283,7 +294,7 @@ fn check_installed(binary: &Path) {
         .args([
             "/usr/bin/connector-exporter",
             "check",
-            "--probe.disable=clock,stun,connector",
+            "--probe.disable=clock,stun,connector,admin_api",
         ])
         .output()
         .unwrap();
@@ -301,8 +312,8 @@ fn scratch_image_builds_and_runs_version_and_healthcheck() {
         eprintln!("skipped: buildah with the vfs driver needs root");
         return;
     }
-    let _machine = MACHINE.lock().unwrap_or_else(|e| e.into_inner());
     let binary = release_binary();
+    let _machine = machine_lock();
     let context = tempfile::tempdir().unwrap();
     let rootfs = context.path().join("rootfs");
     let stage = |from: &Path, to: &str| {
@@ -394,7 +405,7 @@ fn scratch_image_builds_and_runs_version_and_healthcheck() {
         "--env",
         &listen,
         "--env",
-        "CONNECTOR_EXPORTER_PROBE_DISABLE=clock,stun,connector",
+        "CONNECTOR_EXPORTER_PROBE_DISABLE=clock,stun,connector,admin_api",
         &container,
     ]));
     let unhealthy = buildah()
