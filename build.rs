@@ -61,6 +61,36 @@ fn main() {
     println!("cargo:rustc-env=CONNECTOR_EXPORTER_TARGET={target}");
     println!("cargo:rerun-if-env-changed=CONNECTOR_EXPORTER_REVISION");
     println!("cargo:rerun-if-env-changed=SOURCE_DATE_EPOCH");
-    println!("cargo:rerun-if-changed=.git/HEAD");
-    println!("cargo:rerun-if-changed=.git/refs/heads");
+    for path in git_watch_paths() {
+        println!("cargo:rerun-if-changed={path}");
+    }
+}
+
+/// The files whose change moves the revision: HEAD and the branch it names.
+/// Resolved through git because `.git` is a file in a worktree, and only
+/// paths that exist are named: cargo reruns a build script on every build
+/// when a `rerun-if-changed` path is missing.
+fn git_watch_paths() -> Vec<String> {
+    let Some(dirs) = output(
+        "git",
+        &[
+            "rev-parse",
+            "--path-format=absolute",
+            "--git-dir",
+            "--git-common-dir",
+        ],
+    ) else {
+        return Vec::new();
+    };
+    let mut dirs = dirs.lines().map(str::to_owned);
+    let (Some(git_dir), Some(common_dir)) = (dirs.next(), dirs.next()) else {
+        return Vec::new();
+    };
+    let mut paths = vec![format!("{git_dir}/HEAD")];
+    if let Some(branch) = output("git", &["symbolic-ref", "-q", "HEAD"]) {
+        paths.push(format!("{common_dir}/{branch}"));
+    }
+    paths.push(format!("{common_dir}/packed-refs"));
+    paths.retain(|p| std::path::Path::new(p).exists());
+    paths
 }

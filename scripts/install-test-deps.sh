@@ -22,6 +22,7 @@ declare -A provides=(
   [jsonnet]=/usr/bin/jsonnet
   [buildah]=/usr/bin/buildah
   [python3-venv]=/usr/lib/python3.11/ensurepip
+  [adduser]=/usr/sbin/adduser
 )
 
 missing=()

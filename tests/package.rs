@@ -1,14 +1,14 @@
 //! What a user installs without building: the Debian package (`make deb`)
 //! installed with dpkg, and a `FROM scratch` image built with buildah and run.
-//! Both need root (CI runs as root) and use one release build per run.
-//! Ignored by plain `cargo test` for the cost of that build; `make
-//! test-package` runs them.
+//! Both need root (CI runs as root; without it they skip) and share one
+//! release build per run, the one `make deb` ships. `make test-package` runs
+//! only these.
 
 mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 fn repo() -> &'static Path {
@@ -45,7 +45,8 @@ fn release_binary() -> &'static Path {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
     BUILT.get_or_init(|| {
         let started = Instant::now();
-        run(Command::new(env!("CARGO"))
+        let mut build = Command::new(env!("CARGO"));
+        build
             .args([
                 "build",
                 "--release",
@@ -53,7 +54,34 @@ fn release_binary() -> &'static Path {
                 "--bin",
                 "connector-exporter",
             ])
-            .current_dir(repo()));
+            .current_dir(repo());
+        // cargo test hands this process the crate's own environment (its
+        // CARGO_PKG_*, CARGO_MANIFEST_DIR, build.rs's rustc-env values); passed
+        // on, they change build-script inputs (ring's, ours) and turn a fresh
+        // release build into a full rebuild.
+        for (key, _) in std::env::vars_os() {
+            let key = key.to_string_lossy();
+            let from_cargo_test = [
+                "CARGO_PKG_",
+                "CARGO_MANIFEST_",
+                "CARGO_CRATE_",
+                "CARGO_BIN_",
+                "CARGO_PRIMARY_PACKAGE",
+                "CARGO_TARGET_TMPDIR",
+                "CARGO_RUSTC_CURRENT_DIR",
+                "OUT_DIR",
+                "CONNECTOR_EXPORTER_REVISION",
+                "CONNECTOR_EXPORTER_RUSTC",
+                "CONNECTOR_EXPORTER_BUILD_DATE",
+                "CONNECTOR_EXPORTER_TARGET",
+            ]
+            .iter()
+            .any(|prefix| key.starts_with(prefix));
+            if from_cargo_test {
+                build.env_remove(key.as_ref());
+            }
+        }
+        run(&mut build);
         eprintln!("release build: {:.0?}", started.elapsed());
         let target = std::env::var_os("CARGO_TARGET_DIR")
             .map(PathBuf::from)
@@ -62,8 +90,19 @@ fn release_binary() -> &'static Path {
     })
 }
 
-/// dpkg and buildah each hold machine-wide state: one test at a time.
-static MACHINE: Mutex<()> = Mutex::new(());
+/// dpkg and buildah hold machine-wide state, and other checkouts on the same
+/// machine run this test too: one install at a time, machine-wide. An flock
+/// (per open file) also orders the two tests of this process.
+fn machine_lock() -> std::fs::File {
+    use std::os::fd::AsRawFd;
+    let file = std::fs::File::create("/run/lock/connector-exporter-package-test.lock")
+        .or_else(|_| std::fs::File::create("/tmp/connector-exporter-package-test.lock"))
+        .unwrap();
+    // SAFETY: a valid open descriptor; the lock goes when `file` is dropped.
+    let locked = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) };
+    assert_eq!(locked, 0, "flock: {}", std::io::Error::last_os_error());
+    file
+}
 
 fn user_exists(name: &str) -> bool {
     Command::new("getent")
@@ -74,18 +113,17 @@ fn user_exists(name: &str) -> bool {
 }
 
 #[test]
-#[ignore = "needs a release build (lto, slow here): make test-package"]
 fn debian_package_installs_verifies_runs_and_purges_cleanly() {
     if !root() {
         eprintln!("skipped: dpkg -i needs root");
         return;
     }
-    let _machine = MACHINE.lock().unwrap_or_else(|e| e.into_inner());
+    let binary = release_binary();
+    let _machine = machine_lock();
     assert!(
         !user_exists("connector-exporter") && !Path::new("/usr/bin/connector-exporter").exists(),
         "connector-exporter is already installed on this machine; the test would not leave it as it was"
     );
-    let binary = release_binary();
     let deb = build_deb(binary);
     let size = std::fs::metadata(&deb).unwrap().len();
     eprintln!("{}: {size} bytes", deb.display());
@@ -222,7 +260,12 @@ fn check_installed(binary: &Path) {
     );
     let unit_text = std::fs::read_to_string(unit).unwrap();
     assert!(unit_text.contains("\nUser=connector-exporter\n"));
-    assert!(!unit_text.contains("DynamicUser"));
+    assert!(
+        !unit_text
+            .lines()
+            .any(|l| l.trim_start().starts_with("DynamicUser")),
+        "{unit_text}"
+    );
     // Enabled for multi-user.target, as deb-systemd-helper records it.
     assert!(
         Path::new("/etc/systemd/system/multi-user.target.wants/connector-exporter.service")
@@ -251,7 +294,7 @@ fn check_installed(binary: &Path) {
         .args([
             "/usr/bin/connector-exporter",
             "check",
-            "--probe.disable=clock,stun,connector",
+            "--probe.disable=clock,stun,connector,admin_api",
         ])
         .output()
         .unwrap();
@@ -264,14 +307,13 @@ fn check_installed(binary: &Path) {
 }
 
 #[test]
-#[ignore = "needs a release build (lto, slow here): make test-package"]
 fn scratch_image_builds_and_runs_version_and_healthcheck() {
     if !root() {
         eprintln!("skipped: buildah with the vfs driver needs root");
         return;
     }
-    let _machine = MACHINE.lock().unwrap_or_else(|e| e.into_inner());
     let binary = release_binary();
+    let _machine = machine_lock();
     let context = tempfile::tempdir().unwrap();
     let rootfs = context.path().join("rootfs");
     let stage = |from: &Path, to: &str| {
@@ -307,12 +349,11 @@ fn scratch_image_builds_and_runs_version_and_healthcheck() {
         command.args(["--storage-driver", "vfs"]);
         command
     };
-    let built = run(buildah()
+    run(buildah()
         .args(["bud", "--isolation", "chroot", "--quiet", "-t", &tag, "-f"])
         .arg(repo().join("deploy/docker/Containerfile.scratch"))
         .arg(context.path()));
-    let _ = built;
-    let cleanup = Cleanup {
+    let mut cleanup = Cleanup {
         tag: tag.clone(),
         containers: Vec::new(),
     };
@@ -321,7 +362,7 @@ fn scratch_image_builds_and_runs_version_and_healthcheck() {
         "--type",
         "image",
         "--format",
-        "{{.OCIv1.Config.User}} {{.OCIv1.Size}}",
+        "{{.OCIv1.Config.User}}",
         &tag,
     ])));
     let size_out = text(&run(buildah().args([
@@ -332,7 +373,6 @@ fn scratch_image_builds_and_runs_version_and_healthcheck() {
     ])));
     eprintln!("image {tag}: user {inspect}, size {}", size_out.trim());
     assert!(inspect.starts_with("65532:65532"), "{inspect}");
-    let mut cleanup = cleanup;
 
     let container = text(&run(buildah().args(["from", "--quiet", &tag])))
         .trim()
@@ -365,7 +405,7 @@ fn scratch_image_builds_and_runs_version_and_healthcheck() {
         "--env",
         &listen,
         "--env",
-        "CONNECTOR_EXPORTER_PROBE_DISABLE=clock,stun,connector",
+        "CONNECTOR_EXPORTER_PROBE_DISABLE=clock,stun,connector,admin_api",
         &container,
     ]));
     let unhealthy = buildah()
