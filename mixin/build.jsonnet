@@ -13,7 +13,15 @@ local header = [
 ];
 local rules = { groups: mixin.prometheusRules.groups + mixin.prometheusAlerts.groups };
 
-local ruleLines = yaml.lines(rules);
+// Each group is emitted once (the emitter is the slow part of the build) and the files are
+// put together from the groups' lines: every group in the full file, and the same groups split
+// by where a fleet evaluates them (siteRuleGroups in config.libsonnet).
+local groupLines = [{ name: g.name, lines: yaml.linesAt([g], 2) } for g in rules.groups];
+local atSite(g) = std.member([mixin._config.ruleGroupPrefix + '.' + s for s in mixin._config.siteRuleGroups], g.name);
+local linesOf(groups) = ['groups:'] + std.flattenArrays([g.lines for g in groups]);
+local ruleLines = linesOf(groupLines);
+local siteLines = linesOf(std.filter(atSite, groupLines));
+local centralLines = linesOf(std.filter(function(g) !atSite(g), groupLines));
 
 // The same rules for the Prometheus Operator, indented under `spec:` (the emitter is slow
 // enough that writing them twice would double the build time).
@@ -32,6 +40,14 @@ local prometheusRule = yaml.lines({
 function(format='json')
   if format == 'yaml' then {
     'alerts/connector-exporter.rules.yml': yaml.join(ruleLines, header),
+    'deploy/fleet/site.rules.yml': yaml.join(siteLines, header + [
+      "A site's own Prometheus (deploy/fleet/site-server.yml) evaluates these over its own",
+      'connectors; the central store evaluates central.rules.yml (docs/scale.md).',
+    ]),
+    'deploy/fleet/central.rules.yml': yaml.join(centralLines, header + [
+      'The central store evaluates these across every site; each site evaluates',
+      'site.rules.yml over its own connectors (docs/scale.md).',
+    ]),
     'deploy/kubernetes/prometheusrule.yaml': yaml.join(prometheusRule, header + [
       'metadata.labels.release must match your Prometheus ruleSelector, e.g. the',
       'kube-prometheus-stack release.',

@@ -53,6 +53,13 @@
 
     // Rule group names start with this.
     ruleGroupPrefix: 'connector-exporter',
+    // Groups (name after the prefix) that a site's own Prometheus can evaluate over its own
+    // connectors, because they select one connector at a time or aggregate within one site
+    // (this needs `site` in groupingLabels). make mixin writes them to
+    // deploy/fleet/site.rules.yml and every other group to deploy/fleet/central.rules.yml, for
+    // fleets too large for one store to evaluate every rule (docs/scale.md). Every group is in
+    // alerts/connector-exporter.rules.yml, for a single Prometheus.
+    siteRuleGroups: ['clock', 'stun', 'connector', 'exporter', 'traffic', 'widespread', 'connectors.rules', 'traffic.rules'],
 
     // Grafana: dashboard uids (links between the dashboards use them), tags, refresh.
     dashboardUIDs: {

@@ -27,9 +27,15 @@ SIZES = [int(s) for s in os.environ.get("FLEET_SIZES", "1000,10000").split(",")]
 MINUTES = float(os.environ.get("FLEET_MINUTES", "8"))
 REPEAT = 5
 JOB = "connector-exporter"
-SIM = os.path.join(ROOT, "target", "debug", "examples", "fleet-sim")
+SIM = os.path.join(ROOT, "target", "release", "examples", "fleet-sim")
 DASHBOARD = os.path.join(ROOT, "dashboards", "fleet-overview.json")
 RULES_DIR = os.path.join(ROOT, "alerts")
+FLEET_RULES = os.path.join(ROOT, "deploy", "fleet")
+# "central": site scrapers forward everything and the central store evaluates every rule.
+# "sites": each site's Prometheus evaluates deploy/fleet/site.rules.yml over its own connectors
+# and the central store only deploy/fleet/central.rules.yml (docs/scale.md).
+LAYOUTS = os.environ.get("FLEET_LAYOUTS", "central,sites").split(",")
+SITES = 10
 
 
 def get(addr, path):
@@ -131,10 +137,10 @@ def time_query(addr, expr, instant, now):
     return statistics.median(took), max(took)
 
 
-def run(n, work):
+def run(n, layout, work):
     sd = os.path.join(work, "sd")
     os.makedirs(sd)
-    sim_port, scraper_port, central_port = free_port(), free_port(), free_port()
+    sim_port, central_port = free_port(), free_port()
     procs = []
 
     def spawn(name, args):
@@ -143,56 +149,81 @@ def run(n, work):
         procs.append(p)
         return p, log
 
+    def rules_dir(name, files):
+        d = os.path.join(work, name)
+        os.makedirs(d)
+        for f in files:
+            shutil.copy(f, d)
+        return d
+
     try:
-        sim, _ = spawn("sim", [SIM, "--connectors", str(n), "--sites", "10", "--seed", "1",
+        sim, _ = spawn("sim", [SIM, "--connectors", str(n), "--sites", str(SITES), "--seed", "1",
                                "--listen", f"127.0.0.1:{sim_port}", "--file-sd-dir", sd])
-        rules = os.path.join(work, "rules")
-        os.makedirs(rules)
-        for f in os.listdir(RULES_DIR):
-            if f.startswith("connector-exporter") and f.endswith(".yml"):
-                shutil.copy(os.path.join(RULES_DIR, f), rules)
+        for _ in range(300):
+            if len([f for f in os.listdir(sd) if f.endswith(".json")]) >= SITES:
+                break
+            time.sleep(0.2)
+        if layout == "central":
+            central_rules = rules_dir("central-rules", [
+                os.path.join(RULES_DIR, f) for f in os.listdir(RULES_DIR)
+                if f.startswith("connector-exporter") and f.endswith(".yml")])
+            # One scraper for the whole fleet, evaluating nothing.
+            scrapers = [("bench-site", os.path.join(sd, "*.json"), None)]
+        else:
+            central_rules = rules_dir("central-rules", [os.path.join(FLEET_RULES, "central.rules.yml")])
+            site_rules = rules_dir("site-rules", [os.path.join(FLEET_RULES, "site.rules.yml")])
+            scrapers = [(f"bench-{f[:-5]}", os.path.join(sd, f), site_rules)
+                        for f in sorted(os.listdir(sd)) if f.endswith(".json")]
         central_cfg = os.path.join(work, "central.yml")
         open(central_cfg, "w").write(
-            f"global:\n  evaluation_interval: 60s\nrule_files:\n  - {rules}/*.yml\n")
+            f"global:\n  evaluation_interval: 60s\nrule_files:\n  - {central_rules}/*.yml\n")
         central_addr = f"127.0.0.1:{central_port}"
         central, clog = spawn("central", [
             "prometheus", f"--config.file={central_cfg}", f"--web.listen-address={central_addr}",
             f"--storage.tsdb.path={work}/central-data", "--web.enable-remote-write-receiver"])
         wait_ready(central_addr, central, clog)
-        scraper_cfg = os.path.join(work, "scraper.yml")
-        open(scraper_cfg, "w").write(f"""global:
+        running = []
+        for name, files, rules in scrapers:
+            cfg = os.path.join(work, f"{name}.yml")
+            rule_files = f"rule_files: [\"{rules}/*.yml\"]\n" if rules else ""
+            open(cfg, "w").write(f"""global:
   scrape_interval: 60s
   scrape_timeout: 10s
-  external_labels: {{prometheus: bench-site}}
-scrape_configs:
+  evaluation_interval: 60s
+  external_labels: {{prometheus: {name}}}
+{rule_files}scrape_configs:
   - job_name: {JOB}
-    file_sd_configs: [{{files: ["{sd}/*.json"]}}]
+    file_sd_configs: [{{files: ["{files}"]}}]
 remote_write:
   - url: http://{central_addr}/api/v1/write
     queue_config: {{capacity: 10000, max_shards: 10, max_samples_per_send: 2000, batch_send_deadline: 5s}}
 """)
-        scraper_addr = f"127.0.0.1:{scraper_port}"
-        scraper, slog = spawn("scraper", [
-            "prometheus", f"--config.file={scraper_cfg}", f"--web.listen-address={scraper_addr}",
-            f"--storage.tsdb.path={work}/scraper-data"])
-        wait_ready(scraper_addr, scraper, slog)
+            addr = f"127.0.0.1:{free_port()}"
+            proc, log = spawn(name, [
+                "prometheus", f"--config.file={cfg}", f"--web.listen-address={addr}",
+                f"--storage.tsdb.path={work}/{name}-data"])
+            running.append((name, addr, proc, log))
+        for _, addr, proc, log in running:
+            wait_ready(addr, proc, log)
         started = time.monotonic()
-        # Wait for one full scrape round of every target.
-        while scalar(scraper_addr, f'count(up{{job="{JOB}"}})') < n:
+        # Wait for one full scrape round of every target to reach the central store.
+        while not scalar(central_addr, f'count(up{{job="{JOB}"}})') >= n:
             time.sleep(2)
         while time.monotonic() - started < 75:
             time.sleep(2)
-        cpu0 = {p.pid: proc_stats(p.pid)[0] for p in (scraper, central)}
+        watched = [p for _, _, p, _ in running] + [central]
+        cpu0 = {p.pid: proc_stats(p.pid)[0] for p in watched}
         t0 = time.monotonic()
         lags = []
         rule_times = {}
         deadline = started + MINUTES * 60
-        probe = "conn-ams1-00000:10150"
+        sel = 'timestamp(up{instance=~"conn-[a-z]+1-00000:10150"})'
+        lag_addr = next((a for _, a, _, _ in running if scalar(a, f"max({sel})") == scalar(a, f"max({sel})")),
+                        running[0][1])
         last_seen = None
         while time.monotonic() < deadline:
-            # Lag: when the scraper's newest sample of one target appears at the central store.
-            sel = f'timestamp(up{{instance=~"conn-[a-z]+1-00000:10150"}})'
-            s = scalar(scraper_addr, f"max({sel})")
+            # Lag: when a scraper's newest sample of one target appears at the central store.
+            s = scalar(lag_addr, f"max({sel})")
             if s == s and s != last_seen:
                 last_seen = s
                 t_s = time.time()
@@ -202,19 +233,27 @@ remote_write:
                         lags.append(time.time() - s)
                         break
                     time.sleep(0.2)
-            for g in get(central_addr, "/api/v1/rules")["data"]["groups"]:
-                rule_times.setdefault(g["name"], []).append(g["evaluationTime"])
+            evaluators = [("central", central_addr)]
+            if layout == "sites":
+                evaluators += [("site", a) for _, a, _, _ in running]
+            for where, addr in evaluators:
+                for g in get(addr, "/api/v1/rules")["data"]["groups"]:
+                    rule_times.setdefault(f"{where}: {g['name']}", []).append(g["evaluationTime"])
             time.sleep(5)
         elapsed = time.monotonic() - t0
-        result = {"n": n, "minutes": (time.monotonic() - started) / 60}
-        for name, p in (("scraper", scraper), ("central", central)):
-            cpu, rss = proc_stats(p.pid)
-            result[name] = {"rss": rss, "cpu": (cpu - cpu0[p.pid]) / elapsed}
+        result = {"n": n, "layout": layout, "scrapers": len(running),
+                  "minutes": (time.monotonic() - started) / 60}
+        stats = {p.pid: proc_stats(p.pid) for p in watched}
+        result["scraper"] = {
+            "rss": sum(stats[p.pid][1] for _, _, p, _ in running),
+            "cpu": sum(stats[p.pid][0] - cpu0[p.pid] for _, _, p, _ in running) / elapsed}
+        result["central"] = {"rss": stats[central.pid][1],
+                             "cpu": (stats[central.pid][0] - cpu0[central.pid]) / elapsed}
         # Neither Prometheus scrapes itself: the head's series come from the TSDB status API.
-        head = get(scraper_addr, "/api/v1/status/tsdb")["data"]["headStats"]["numSeries"]
+        head = sum(get(a, "/api/v1/status/tsdb")["data"]["headStats"]["numSeries"] for _, a, _, _ in running)
         result["series_per_connector"] = head / n
         result["scraped_per_connector"] = scalar(
-            scraper_addr, f'sum(scrape_samples_scraped{{job="{JOB}"}})') / n + 5
+            central_addr, f'sum(scrape_samples_scraped{{job="{JOB}"}})') / n + 5
         result["central_series"] = get(central_addr, "/api/v1/status/tsdb")["data"]["headStats"]["numSeries"]
         result["lag"] = lags
         result["rules"] = {k: max(v) for k, v in rule_times.items()}
@@ -222,7 +261,6 @@ remote_write:
         result["queries"] = {}
         for variant in ("raw", "recorded"):
             for title, expr, instant in dashboard_queries(variant):
-                key = (title, expr)
                 result["queries"].setdefault(variant, []).append(
                     (title, expr, instant, *time_query(central_addr, expr, instant, now)))
         return result
@@ -240,22 +278,33 @@ def ms(s):
     return f"{s * 1000:.0f}"
 
 
+def column(r):
+    return f"{r['n']:,}, rules at {r.get('layout', 'central')}"
+
+
 def report(results):
     lines = [
         "# Fleet benchmark (`make bench-fleet`)",
         "",
-        "One Prometheus (2.42, Debian) scrapes the simulated fleet (`examples/fleet-sim.rs`, seed 1,",
-        "10 sites) every 60 s and remote-writes to a central Prometheus with",
-        "`--web.enable-remote-write-receiver` that evaluates `alerts/connector-exporter*.yml`. The",
-        "dashboard queries run against the central store over the last 6 h at a 60 s step, "
+        "The simulated fleet (`examples/fleet-sim.rs`, release build, seed 1, 10 sites) is scraped",
+        "every 60 s by Prometheus (2.42, Debian) and remote-written to a central Prometheus with",
+        "`--web.enable-remote-write-receiver`, in two layouts (docs/scale.md):",
+        "",
+        "- **rules at central**: one scraper forwards everything; the central store evaluates every",
+        "  group of `alerts/connector-exporter.rules.yml`;",
+        "- **rules at sites**: one Prometheus per site scrapes its own connectors and evaluates",
+        "  `deploy/fleet/site.rules.yml`; the central store evaluates only",
+        "  `deploy/fleet/central.rules.yml`.",
+        "",
+        "The dashboard queries run against the central store over the last 6 h at a 60 s step, "
         f"{REPEAT} times each.",
         "",
         "**Data held**: each run lasts the minutes shown, so the 6 h range holds that much data, not",
         "6 h: range-query times grow with samples in range and are a lower bound for a full 6 h.",
-        "The machine is a shared 2-core box under other load; numbers vary run to run.",
+        "Everything (simulator, every Prometheus) shares one 2-core machine; numbers vary run to run.",
         "",
-        "| connectors | minutes of data | series per connector (head / scraped+5) | scraper RSS per 1,000 | scraper CPU per 1,000 | central RSS per 1,000 | central CPU per 1,000 | remote-write lag p50 / worst |",
-        "|---|---|---|---|---|---|---|---|",
+        "| connectors | rules at | scrapers | minutes of data | series per connector (head / scraped+5) | scrapers' RSS per 1,000 | scrapers' CPU per 1,000 | central RSS per 1,000 | central CPU per 1,000 | remote-write lag p50 / worst |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         k = r["n"] / 1000
@@ -264,29 +313,39 @@ def report(results):
         head = r["series_per_connector"]
         head_text = f"{head:.1f}" if head == head else "–"
         lines.append(
-            f"| {r['n']:,} | {r['minutes']:.1f} | {head_text} / {r['scraped_per_connector']:.1f} "
+            f"| {r['n']:,} | {r.get('layout', 'central')} | {r.get('scrapers', 1)} | {r['minutes']:.1f} "
+            f"| {head_text} / {r['scraped_per_connector']:.1f} "
             f"| {r['scraper']['rss'] / k / 2**20:.0f} MiB | {100 * r['scraper']['cpu'] / k:.1f} % of a core "
             f"| {r['central']['rss'] / k / 2**20:.0f} MiB | {100 * r['central']['cpu'] / k:.1f} % of a core | {lag_text} |")
     lines += ["", "Remote-write lag is from the scrape timestamp to queryable at the central store (it"
-              " includes up to `batch_send_deadline`, 5 s).", "", "## Rule groups (worst evaluation time seen)", "",
-              "| group | " + " | ".join(f"{r['n']:,}" for r in results) + " |",
+              " includes up to `batch_send_deadline`, 5 s).", "",
+              "## Rule groups (worst evaluation time seen; for sites, the worst site)", "",
+              "| where: group | " + " | ".join(column(r) for r in results) + " |",
               "|---|" + "---|" * len(results)]
-    groups = sorted({g for r in results for g in r["rules"]})
+
+    def where(g):
+        return g if ": " in g else f"central: {g}"
+
+    groups = sorted({where(g) for r in results for g in r["rules"]})
     for g in groups:
-        lines.append(f"| {g} | " + " | ".join(
-            f"{ms(r['rules'].get(g, float('nan')))} ms" for r in results) + " |")
+        cells = []
+        for r in results:
+            t = {where(k): v for k, v in r["rules"].items()}.get(g)
+            cells.append(f"{ms(t)} ms" if t is not None else "–")
+        lines.append(f"| {g} | " + " | ".join(cells) + " |")
     for variant in ("raw", "recorded"):
         lines += ["", f"## Fleet dashboard queries, {'with the recording rules' if variant == 'recorded' else 'raw series (no recording rules)'}: ms p50 / worst", "",
-                  "| panel | query | " + " | ".join(f"{r['n']:,}" for r in results) + " |",
+                  "| panel | query | " + " | ".join(column(r) for r in results) + " |",
                   "|---|---|" + "---|" * len(results)]
         rows = {}
-        for r in results:
+        for i, r in enumerate(results):
             for title, expr, instant, p50, worst in r["queries"].get(variant, []):
-                rows.setdefault((title, expr, instant), []).append(f"{ms(p50)} / {ms(worst)}")
+                rows.setdefault((title, expr, instant), {})[i] = f"{ms(p50)} / {ms(worst)}"
         for (title, expr, instant), cells in rows.items():
             short = expr if len(expr) < 90 else expr[:87] + "…"
             short = short.replace("|", "\\|")
-            lines.append(f"| {title} | `{short}`{' (instant)' if instant else ''} | " + " | ".join(cells) + " |")
+            lines.append(f"| {title} | `{short}`{' (instant)' if instant else ''} | "
+                         + " | ".join(cells.get(i, "–") for i in range(len(results))) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -296,13 +355,16 @@ def main():
         results = json.load(open(os.path.join(ROOT, "bench", "fleet.json")))
         open(os.path.join(ROOT, "bench", "fleet.md"), "w").write(report(results))
         return
-    subprocess.run(["cargo", "build", "--example", "fleet-sim"], cwd=ROOT, check=True)
+    subprocess.run(["cargo", "build", "--release", "--example", "fleet-sim"], cwd=ROOT, check=True)
     results = []
-    for n in SIZES:
-        work = tempfile.mkdtemp(prefix=f"bench-fleet-{n}-")
+    # FLEET_RUNS=N:LAYOUT,... picks runs; by default every size in every layout.
+    runs = [(int(r.split(":")[0]), r.split(":")[1]) for r in os.environ["FLEET_RUNS"].split(",")] \
+        if os.environ.get("FLEET_RUNS") else [(n, l) for n in SIZES for l in LAYOUTS]
+    for n, layout in runs:
+        work = tempfile.mkdtemp(prefix=f"bench-fleet-{n}-{layout}-")
         try:
-            print(f"{n} connectors, {MINUTES} min ...", file=sys.stderr)
-            results.append(run(n, work))
+            print(f"{n} connectors, rules at {layout}, {MINUTES} min ...", file=sys.stderr)
+            results.append(run(n, layout, work))
             json.dump(results, open(os.path.join(ROOT, "bench", "fleet.json"), "w"), indent=1)
         finally:
             shutil.rmtree(work, ignore_errors=True)

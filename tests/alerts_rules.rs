@@ -30,12 +30,13 @@ const RUNBOOK: &str = "docs/runbook.md";
 const RUNBOOK_URL_SCHEME: &str = "https://";
 const RUNBOOK_URL_TAIL: &str = "docs/runbook.md#";
 const DASHBOARD_URL_SCHEME: &str = "http";
-const GROUPS: [&str; 7] = [
+const GROUPS: [&str; 8] = [
     "clock",
     "stun",
     "connector",
     "exporter",
     "fleet",
+    "widespread",
     "controller",
     "traffic",
 ];
@@ -648,5 +649,67 @@ fn alertmanager_example_is_valid() {
     assert!(
         named > 0,
         "{ALERTMANAGER} names no alert (the clock inhibition is missing)"
+    );
+}
+
+/// `name -> text` of each rule group of a generated rule file (every group starts with a
+/// `  - name:` line).
+fn groups_of(text: &str) -> BTreeMap<String, String> {
+    let mut groups = BTreeMap::new();
+    let mut current: Option<(String, String)> = None;
+    for line in text.lines().filter(|l| !l.starts_with('#')) {
+        if let Some(name) = line.strip_prefix("  - name: ") {
+            groups.extend(current.take());
+            current = Some((name.to_owned(), String::new()));
+        }
+        if let Some((_, body)) = current.as_mut() {
+            body.push_str(line);
+            body.push('\n');
+        }
+    }
+    groups.extend(current);
+    // The last group of a file ends with the file's own final newline.
+    for body in groups.values_mut() {
+        let end = body.trim_end().len();
+        body.truncate(end);
+    }
+    groups
+}
+
+/// A fleet evaluates the site groups at each site and the rest centrally: together they are
+/// every group of the single-Prometheus file, each once, unchanged, and promtool loads both.
+#[test]
+fn fleet_rule_files_split_every_group_once() {
+    let all = groups_of(&rules_text());
+    let mut seen = BTreeMap::new();
+    for file in [
+        "deploy/fleet/site.rules.yml",
+        "deploy/fleet/central.rules.yml",
+    ] {
+        let text = fs::read_to_string(root().join(file)).unwrap();
+        let groups = groups_of(&text);
+        assert!(!groups.is_empty(), "{file} has no groups");
+        for (name, body) in groups {
+            assert_eq!(all.get(&name), Some(&body), "{file}: group {name} differs");
+            assert!(seen.insert(name.clone(), file).is_none(), "{name} twice");
+        }
+        let (ok, report) = run(Command::new(promtool())
+            .current_dir(root())
+            .args(["check", "rules", file]));
+        assert!(ok, "promtool check rules {file} failed:\n{report}");
+    }
+    let missing: Vec<_> = all.keys().filter(|g| !seen.contains_key(*g)).collect();
+    assert!(
+        missing.is_empty(),
+        "groups in neither fleet file: {missing:?}"
+    );
+    // Aggregating over a whole remote network needs every site of it.
+    assert_eq!(
+        seen["connector-exporter.fleet"],
+        "deploy/fleet/central.rules.yml"
+    );
+    assert_eq!(
+        seen["connector-exporter.clock"],
+        "deploy/fleet/site.rules.yml"
     );
 }

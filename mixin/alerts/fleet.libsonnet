@@ -71,6 +71,14 @@ local u = import '../lib/utils.libsonnet';
           description: std.strReplace(super.description, '<<down>>', downList),
         }),
 
+      ],
+    }, {
+      // Per group of `groupingLabels` (remote network and site by default): with `site` among
+      // them, each site's Prometheus can evaluate these over its own connectors
+      // (siteRuleGroups, docs/scale.md), unlike the remote-network alerts above, which need
+      // every site of the network.
+      name: c.ruleGroupPrefix + '.widespread',
+      rules: [
         // Many connectors of one group beyond the tolerance at once: the reference servers or
         // the path to them, not each host. One page for the group.
         widespread('ConnectorClockOffsetBeyondTolerance', {

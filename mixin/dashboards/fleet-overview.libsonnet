@@ -1367,7 +1367,7 @@ function(c)
   local rulesVariable = {
     local recorded = c.dashboardRecordingRules,
     current: { selected: true, text: if recorded then 'recorded' else 'raw', value: if recorded then '.*' else '.+' },
-    description: 'Where the heavy panels (connectors by state, offsets across connectors, the offset heat map, probe failures) get their numbers: recorded reads the recording rules, fast at any fleet size, per remote network and site only; raw computes from every connector\'s series, for a Prometheus without the rules or to narrow by job and instance.',
+    description: 'Where the heavy panels (the counts across the top, connectors by state, offsets across connectors, the offset heat map, probe failures) get their numbers: recorded reads the recording rules, fast at any fleet size, per remote network and site only; raw computes from every connector\'s series, for a Prometheus without the rules or to narrow by job and instance.',
     hide: 0,
     includeAll: false,
     label: 'Aggregates',
@@ -1746,8 +1746,22 @@ function(c)
   ];
   // Probe failures (kept from the literal) read the recording rule too.
   local failures = '60 * sum by (probe, reason) (%s) or 60 * sum by (probe, reason) (rate(connector_probe_failures_total{%s}[$__rate_interval]))' % [rec('_probe_reason', 'connector_probe_failures:rate5m'), raw];
+  // So do the counts across the top: at 10,000 connectors each raw count selects every
+  // connector's series on every refresh (bench/fleet.md). Exporters answering are the connector
+  // states other than exporter_down.
+  local answering = 'sum(%s)' % rec('_state', 'connector_up:count', ['state!="exporter_down"']);
+  local counts = {
+    '1': '%s or count(connector_exporter_build_info{%s}) or vector(0)' % [answering, raw],
+    '2': state('down', 'connector_up{%s} == 0' % raw),
+    '3': 'sum(%s) or count(abs(%s) >= 0.5 * %s) or vector(0)' % [rec('', 'connector_clock_offset_seconds:count_near_tolerance'), rawOffset, rawTolerance],
+    '4': '(sum(%s) - sum(%s)) or count(connector_p2p_possible{%s} == 0) or vector(0)' % [rec('', 'connector_p2p_possible:count'), rec('', 'connector_p2p_possible:sum'), raw],
+    '5': '(%s - (sum(%s) or vector(0))) or count(connector_exporter_build_info{%s} unless on (job, instance) connector_clock_offset_seconds{%s}) or vector(0)' % [answering, rec('', 'connector_clock_offset_seconds:count'), raw, raw],
+    '6': state('exporter_down', 'up{%s} == 0' % raw),
+  };
   local panels = [
-    if p.id == 14 then p { targets: [p.targets[0] { expr: failures }] } else p
+    if p.id == 14 then p { targets: [p.targets[0] { expr: failures }] }
+    else if std.objectHas(counts, std.toString(p.id)) then p { targets: [p.targets[0] { expr: counts[std.toString(p.id)] }] }
+    else p
     for p in kept
   ] + added + trafficPanels + controllerPanels;
   base {

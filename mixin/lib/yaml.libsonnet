@@ -121,5 +121,7 @@ local emit(v, n) =
   manifest(value, header=[]):: $.join($.lines(value), header),
   // The document's lines, to put under a key of another document by indenting them.
   lines(value):: emit(value, 0),
+  // The lines of `value` as the items or fields of a key at indent `n`.
+  linesAt(value, n):: emit(value, n),
   join(lines, header=[]):: std.join('\n', ['# ' + h for h in header] + lines) + '\n',
 }

@@ -12,6 +12,7 @@ pub mod dashboards;
 pub mod exporter;
 pub mod fleet;
 pub mod fleet_server;
+pub mod fleet_stores;
 pub mod graphql;
 pub mod http;
 pub mod https_date;

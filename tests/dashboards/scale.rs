@@ -22,7 +22,7 @@ fn core(expr: &str) -> &str {
     let mut e = expr.trim();
     loop {
         let before = e;
-        for prefix in ["-", "60 * ", "sort(", "label_replace(", "round("] {
+        for prefix in ["-", "(", "60 * ", "sort(", "label_replace(", "round("] {
             if let Some(rest) = e.strip_prefix(prefix) {
                 e = rest.trim_start();
             }
