@@ -8,14 +8,14 @@ use std::time::Duration;
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper::body::Incoming;
-use hyper::header::{self, HeaderValue};
+use hyper::header::{self, HeaderMap, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 
-use crate::metrics::{OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE};
+use crate::metrics::{Exposition, OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE};
 use crate::sampler::{Sampler, unix_now};
 use crate::status::{self, Status};
 use crate::web_config::{WebSettings, WebState};
@@ -239,27 +239,7 @@ impl Server {
     }
 
     fn metrics(&self, req: &Request<Incoming>) -> Response<Body> {
-        let published = self.sampler.latest();
-        let exposition = &published.exposition;
-        let openmetrics = header_has(req, header::ACCEPT, "application/openmetrics-text");
-        let gzip = header_has(req, header::ACCEPT_ENCODING, "gzip");
-        let (body, content_type) = match (openmetrics, gzip) {
-            (true, true) => (&exposition.openmetrics_gzip, OPENMETRICS_CONTENT_TYPE),
-            (true, false) => (&exposition.openmetrics, OPENMETRICS_CONTENT_TYPE),
-            (false, true) => (&exposition.text_gzip, TEXT_CONTENT_TYPE),
-            (false, false) => (&exposition.text, TEXT_CONTENT_TYPE),
-        };
-        let mut response = Response::new(Full::new(body.clone()));
-        let headers = response.headers_mut();
-        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-        headers.insert(
-            header::VARY,
-            HeaderValue::from_static("Accept, Accept-Encoding"),
-        );
-        if gzip {
-            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-        }
-        response
+        metrics_response(&self.sampler.latest().exposition, req.headers())
     }
 
     fn status_page(&self) -> Response<Body> {
@@ -308,9 +288,33 @@ fn plain(status: StatusCode, text: &'static str) -> Response<Body> {
     response
 }
 
+/// The form of `exposition` a scrape's `Accept` and `Accept-Encoding` ask for, as a response.
+/// Public so that the fleet simulator (examples/fleet-sim.rs) answers scrapes as the exporter does.
+pub fn metrics_response(exposition: &Exposition, headers: &HeaderMap) -> Response<Body> {
+    let openmetrics = header_has(headers, header::ACCEPT, "application/openmetrics-text");
+    let gzip = header_has(headers, header::ACCEPT_ENCODING, "gzip");
+    let (body, content_type) = match (openmetrics, gzip) {
+        (true, true) => (&exposition.openmetrics_gzip, OPENMETRICS_CONTENT_TYPE),
+        (true, false) => (&exposition.openmetrics, OPENMETRICS_CONTENT_TYPE),
+        (false, true) => (&exposition.text_gzip, TEXT_CONTENT_TYPE),
+        (false, false) => (&exposition.text, TEXT_CONTENT_TYPE),
+    };
+    let mut response = Response::new(Full::new(body.clone()));
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(
+        header::VARY,
+        HeaderValue::from_static("Accept, Accept-Encoding"),
+    );
+    if gzip {
+        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+    }
+    response
+}
+
 /// Whether a list-valued header names `token` without refusing it (`q=0`).
-fn header_has(req: &Request<Incoming>, name: header::HeaderName, token: &str) -> bool {
-    req.headers()
+fn header_has(headers: &HeaderMap, name: header::HeaderName, token: &str) -> bool {
+    headers
         .get_all(name)
         .iter()
         .filter_map(|v| v.to_str().ok())

@@ -16,11 +16,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper::body::Incoming;
-use hyper::header::{self, HeaderValue};
 use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 
-use connector_exporter::metrics::{OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE};
+use connector_exporter::server::metrics_response;
 
 use super::fleet::Fleet;
 
@@ -89,22 +88,7 @@ impl State {
         if self.fault(i) == Some(Fault::Error) {
             return plain(StatusCode::INTERNAL_SERVER_ERROR, "simulated failure\n");
         }
-        let exposition = self.fleet.render(i, unix_now());
-        let openmetrics = accepts(req, header::ACCEPT, "application/openmetrics-text");
-        let gzip = accepts(req, header::ACCEPT_ENCODING, "gzip");
-        let (body, content_type) = match (openmetrics, gzip) {
-            (true, true) => (exposition.openmetrics_gzip, OPENMETRICS_CONTENT_TYPE),
-            (true, false) => (exposition.openmetrics, OPENMETRICS_CONTENT_TYPE),
-            (false, true) => (exposition.text_gzip, TEXT_CONTENT_TYPE),
-            (false, false) => (exposition.text, TEXT_CONTENT_TYPE),
-        };
-        let mut response = Response::new(Full::new(body));
-        let headers = response.headers_mut();
-        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-        if gzip {
-            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-        }
-        response
+        metrics_response(&self.fleet.render(i, unix_now()), req.headers())
     }
 }
 
@@ -112,19 +96,6 @@ fn plain(status: StatusCode, text: &'static str) -> Response<Full<Bytes>> {
     let mut response = Response::new(Full::new(Bytes::from_static(text.as_bytes())));
     *response.status_mut() = status;
     response
-}
-
-fn accepts(req: &Request<Incoming>, name: header::HeaderName, token: &str) -> bool {
-    req.headers()
-        .get_all(name)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|item| {
-            let mut parts = item.split(';').map(str::trim);
-            let matches = parts.next().is_some_and(|t| t.eq_ignore_ascii_case(token));
-            matches && !parts.any(|p| p == "q=0")
-        })
 }
 
 /// Serves until the task is dropped.
