@@ -378,15 +378,14 @@ fn scratch_image_builds_and_runs_version_and_healthcheck() {
         .trim()
         .to_owned();
     cleanup.containers.push(container.clone());
-    let version = text(&run(buildah().args([
-        "run",
-        "--isolation",
-        "chroot",
-        &container,
-        "--",
-        "/usr/local/bin/connector-exporter",
-        "--version",
-    ])));
+    // The binary run inside the working container, as `buildah run` starts it.
+    let in_image = |arg: &str| {
+        let mut command = buildah();
+        command.args(["run", "--isolation", "chroot", &container, "--"]);
+        command.args(["/usr/local/bin/connector-exporter", arg]);
+        command
+    };
+    let version = text(&run(&mut in_image("--version")));
     assert!(
         version.starts_with("connector-exporter, version "),
         "{version}"
@@ -408,50 +407,19 @@ fn scratch_image_builds_and_runs_version_and_healthcheck() {
         "CONNECTOR_EXPORTER_PROBE_DISABLE=clock,stun,connector,admin_api",
         &container,
     ]));
-    let unhealthy = buildah()
-        .args([
-            "run",
-            "--isolation",
-            "chroot",
-            &container,
-            "--",
-            "/usr/local/bin/connector-exporter",
-            "healthcheck",
-        ])
-        .output()
-        .unwrap();
+    let unhealthy = in_image("healthcheck").output().unwrap();
     assert!(
         !unhealthy.status.success(),
         "healthcheck passed with nothing serving"
     );
-    let mut server = buildah()
-        .args([
-            "run",
-            "--isolation",
-            "chroot",
-            &container,
-            "--",
-            "/usr/local/bin/connector-exporter",
-            "--storage.path=/var/lib/connector-exporter",
-        ])
+    let mut server = in_image("--storage.path=/var/lib/connector-exporter")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let deadline = Instant::now() + Duration::from_secs(30);
     let healthy = loop {
-        let out = buildah()
-            .args([
-                "run",
-                "--isolation",
-                "chroot",
-                &container,
-                "--",
-                "/usr/local/bin/connector-exporter",
-                "healthcheck",
-            ])
-            .output()
-            .unwrap();
+        let out = in_image("healthcheck").output().unwrap();
         if out.status.success() || Instant::now() > deadline {
             break out;
         }
