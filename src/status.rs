@@ -249,6 +249,7 @@ fn summary(page: &mut String, status: &Status<'_>) {
         let (value, check) = match a.own() {
             Some(c) => {
                 let heartbeat = c
+                    .node
                     .last_heartbeat_timestamp_seconds
                     .map(|t| {
                         format!(
@@ -258,12 +259,16 @@ fn summary(page: &mut String, status: &Status<'_>) {
                     })
                     .unwrap_or_default();
                 (
-                    format!("{}{heartbeat}", c.state.as_str()),
+                    format!("{}{heartbeat}", c.node.state.as_str()),
                     "controller_state",
                 )
             }
             None => {
-                let dead = a.connectors.iter().filter(|c| !c.state.is_alive()).count();
+                let dead = a
+                    .connectors
+                    .iter()
+                    .filter(|c| !c.node.state.is_alive())
+                    .count();
                 (
                     format!("{} connectors, {dead} not ALIVE", a.connectors.len()),
                     "controller_fleet",

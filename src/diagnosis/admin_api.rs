@@ -62,7 +62,8 @@ pub(super) fn admin_api(r: &AdminApiReport, agreement: Option<&Agreement>) -> Ve
 }
 
 fn heartbeat_age(r: &AdminApiReport, c: &ControllerConnector) -> Option<f64> {
-    c.last_heartbeat_timestamp_seconds
+    c.node
+        .last_heartbeat_timestamp_seconds
         .map(|t| (r.fetched_at - t).max(0.0))
 }
 
@@ -82,7 +83,7 @@ fn own(r: &AdminApiReport, name: &str, agreement: Option<&Agreement>) -> Vec<Lin
         ];
     };
     let since = human::timestamp(c.state_change_timestamp_seconds);
-    let mut lines = vec![if c.state.is_alive() {
+    let mut lines = vec![if c.node.state.is_alive() {
         Line::ok(
             "controller_state",
             "controller's view",
@@ -98,11 +99,11 @@ fn own(r: &AdminApiReport, name: &str, agreement: Option<&Agreement>) -> Vec<Lin
             Verdict::Problem,
             format!(
                 "{} for {} (since {since})",
-                c.state.as_str(),
+                c.node.state.as_str(),
                 human::span(c.downtime_seconds)
             ),
         )
-        .hint(state_hint(c.state))
+        .hint(state_hint(c.node.state))
     }];
     lines.push(match heartbeat_age(r, c) {
         Some(age) if age > HEARTBEAT_WARNING_SECONDS => Line::new(
@@ -139,7 +140,7 @@ fn agreement_lines(c: &ControllerConnector, a: &Agreement) -> Vec<Line> {
             "host and controller",
             "agree on up/down".to_owned(),
         )),
-        Some(false) if c.state.is_alive() => lines.push(
+        Some(false) if c.node.state.is_alive() => lines.push(
             Line::new(
                 "agreement_up",
                 "host and controller",
@@ -155,10 +156,10 @@ fn agreement_lines(c: &ControllerConnector, a: &Agreement) -> Vec<Line> {
                 Verdict::Problem,
                 format!(
                     "the connector runs here but the controller says {}",
-                    c.state.as_str()
+                    c.node.state.as_str()
                 ),
             )
-            .hint(state_hint(c.state)),
+            .hint(state_hint(c.node.state)),
         ),
         None => {}
     }
@@ -170,7 +171,7 @@ fn agreement_lines(c: &ControllerConnector, a: &Agreement) -> Vec<Line> {
                 Verdict::Warning,
                 format!(
                     "STUN sees another address than the controller's {}",
-                    c.public_ip.map(|a| a.to_string()).unwrap_or_default()
+                    c.node.public_ip.map(|a| a.to_string()).unwrap_or_default()
                 ),
             )
             .hint("traffic to STUN and to the controller leaves by different paths (several NAT addresses, a proxy): peer-to-peer may fail"),
@@ -184,7 +185,7 @@ fn agreement_lines(c: &ControllerConnector, a: &Agreement) -> Vec<Line> {
                 Verdict::Warning,
                 format!(
                     "the controller's hostname for this connector is {:?}",
-                    c.hostname.clone().unwrap_or_default()
+                    c.node.hostname.clone().unwrap_or_default()
                 ),
             )
             .hint("--twingate.connector may name another host's connector (or the connector runs in a container with its own hostname)"),
@@ -196,11 +197,15 @@ fn agreement_lines(c: &ControllerConnector, a: &Agreement) -> Vec<Line> {
 fn fleet(r: &AdminApiReport) -> Vec<Line> {
     let mut networks: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     for c in &r.connectors {
-        let n = networks.entry(c.remote_network.as_str()).or_default();
+        let n = networks.entry(c.node.remote_network.as_str()).or_default();
         n.0 += 1;
-        n.1 += usize::from(c.state.is_alive());
+        n.1 += usize::from(c.node.state.is_alive());
     }
-    let alive = r.connectors.iter().filter(|c| c.state.is_alive()).count();
+    let alive = r
+        .connectors
+        .iter()
+        .filter(|c| c.node.state.is_alive())
+        .count();
     let mut lines = vec![Line::ok(
         "controller_fleet",
         "controller",
@@ -237,7 +242,7 @@ fn fleet(r: &AdminApiReport) -> Vec<Line> {
     let dead: Vec<&ControllerConnector> = r
         .connectors
         .iter()
-        .filter(|c| !c.state.is_alive() && Some(&c.name) != r.own_connector.as_ref())
+        .filter(|c| !c.node.state.is_alive() && Some(&c.node.name) != r.own_connector.as_ref())
         .collect();
     for c in dead.iter().take(LISTED) {
         let heartbeat = match heartbeat_age(r, c) {
@@ -247,11 +252,11 @@ fn fleet(r: &AdminApiReport) -> Vec<Line> {
         lines.push(
             Line::new(
                 "controller_connector",
-                format!("{} ({})", c.name, c.remote_network),
+                format!("{} ({})", c.node.name, c.node.remote_network),
                 Verdict::Problem,
-                format!("{}, {heartbeat}", c.state.as_str()),
+                format!("{}, {heartbeat}", c.node.state.as_str()),
             )
-            .hint(state_hint(c.state)),
+            .hint(state_hint(c.node.state)),
         );
     }
     if dead.len() > LISTED {

@@ -14,9 +14,9 @@ use crate::probe::admin_api::{AdminApiReport, ControllerConnector};
 
 fn base(c: &ControllerConnector) -> Labels {
     vec![
-        ("connector", c.name.clone()),
-        ("connector_id", c.id.clone()),
-        ("remote_network", c.remote_network.clone()),
+        ("connector", c.node.name.clone()),
+        ("connector_id", c.node.id.clone()),
+        ("remote_network", c.node.remote_network.clone()),
     ]
 }
 
@@ -64,22 +64,22 @@ pub(super) fn admin_api(r: &AdminApiReport) -> Vec<Family> {
         for s in ControllerState::ALL {
             state = state.with(
                 with(labels.clone(), [("state", s.as_str().to_owned())]),
-                bool_value(s == c.state),
+                bool_value(s == c.node.state),
             );
         }
-        up = up.with(labels.clone(), bool_value(c.state.is_alive()));
-        heartbeat = heartbeat.with_opt(labels.clone(), c.last_heartbeat_timestamp_seconds);
+        up = up.with(labels.clone(), bool_value(c.node.state.is_alive()));
+        heartbeat = heartbeat.with_opt(labels.clone(), c.node.last_heartbeat_timestamp_seconds);
         let mut info_labels = labels.clone();
         info_labels.extend([
-            ("hostname", c.hostname.clone().unwrap_or_default()),
-            ("version", c.version.clone().unwrap_or_default()),
+            ("hostname", c.node.hostname.clone().unwrap_or_default()),
+            ("version", c.node.version.clone().unwrap_or_default()),
             (
                 "public_ip",
-                c.public_ip.map(|a| a.to_string()).unwrap_or_default(),
+                c.node.public_ip.map(|a| a.to_string()).unwrap_or_default(),
             ),
         ]);
         info = info.with(info_labels, 1.0);
-        for a in &c.private_ips {
+        for a in &c.node.private_ips {
             let family = if a.is_ipv4() { "ipv4" } else { "ipv6" };
             let mut l = with(labels.clone(), [("address", a.to_string())]);
             l.push(("family", family.to_owned()));
@@ -90,9 +90,9 @@ pub(super) fn admin_api(r: &AdminApiReport) -> Vec<Family> {
         downtime = downtime.with(labels, c.downtime_seconds);
         let slot = ControllerState::ALL
             .iter()
-            .position(|s| *s == c.state)
+            .position(|s| *s == c.node.state)
             .unwrap_or(4);
-        counts.entry(c.remote_network.as_str()).or_default()[slot] += 1;
+        counts.entry(c.node.remote_network.as_str()).or_default()[slot] += 1;
     }
     let mut fleet = Family::gauge(
         "connector_controller_connectors",

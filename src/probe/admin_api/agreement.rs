@@ -48,12 +48,12 @@ pub fn compare(
     Agreement {
         up: connector
             .and_then(|c| c.state.as_ref())
-            .map(|s| s.up == own.state.is_alive()),
-        public_ip: match (stun.and_then(StunReport::public_ip), own.public_ip) {
+            .map(|s| s.up == own.node.state.is_alive()),
+        public_ip: match (stun.and_then(StunReport::public_ip), own.node.public_ip) {
             (Some(seen), Some(told)) => Some(seen == told),
             _ => None,
         },
-        hostname: match (host, own.hostname.as_deref()) {
+        hostname: match (host, own.node.hostname.as_deref()) {
             (Some(h), Some(told)) => Some(same_host(&h.hostname, told)),
             _ => None,
         },

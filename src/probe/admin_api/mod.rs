@@ -12,7 +12,6 @@ mod client;
 pub mod query;
 pub mod state;
 
-use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -22,7 +21,7 @@ use serde::Serialize;
 use tokio::time::Instant;
 
 use self::client::{Client, PostError, Session};
-use self::query::{ControllerState, Node};
+use self::query::Node;
 use self::state::Tracker;
 use crate::config::AdminApiConfig;
 use crate::probe::{Failure, Probe, ProbeKind, Reason, Report};
@@ -51,18 +50,11 @@ pub struct AdminApiReport {
     pub stale: Option<Failure>,
 }
 
+/// A connector as the controller reports it, with the state tracking of this exporter.
 #[derive(Clone, Debug, Serialize)]
 pub struct ControllerConnector {
-    pub id: String,
-    pub name: String,
-    pub state: ControllerState,
-    pub last_heartbeat_timestamp_seconds: Option<f64>,
-    pub hostname: Option<String>,
-    pub version: Option<String>,
-    pub public_ip: Option<IpAddr>,
-    pub private_ips: Vec<IpAddr>,
-    pub remote_network_id: String,
-    pub remote_network: String,
+    #[serde(flatten)]
+    pub node: Node,
     pub state_change_timestamp_seconds: f64,
     pub uptime_seconds: f64,
     pub downtime_seconds: f64,
@@ -71,7 +63,7 @@ pub struct ControllerConnector {
 impl AdminApiReport {
     pub fn own(&self) -> Option<&ControllerConnector> {
         let name = self.own_connector.as_deref()?;
-        self.connectors.iter().find(|c| c.name == name)
+        self.connectors.iter().find(|c| c.node.name == name)
     }
 }
 
@@ -218,16 +210,7 @@ impl AdminApiProbe {
             .map(|(n, t)| {
                 let span = (now - t.since).max(0.0);
                 ControllerConnector {
-                    id: n.id.clone(),
-                    name: n.name.clone(),
-                    state: n.state,
-                    last_heartbeat_timestamp_seconds: n.last_heartbeat_seconds,
-                    hostname: n.hostname.clone(),
-                    version: n.version.clone(),
-                    public_ip: n.public_ip,
-                    private_ips: n.private_ips.clone(),
-                    remote_network_id: n.remote_network_id.clone(),
-                    remote_network: n.remote_network.clone(),
+                    node: n.clone(),
                     state_change_timestamp_seconds: t.since,
                     uptime_seconds: if t.up { span } else { 0.0 },
                     downtime_seconds: if t.up { 0.0 } else { span },
@@ -235,7 +218,11 @@ impl AdminApiProbe {
             })
             .collect();
         connectors.sort_by(|a, b| {
-            (&a.remote_network, &a.name, &a.id).cmp(&(&b.remote_network, &b.name, &b.id))
+            (&a.node.remote_network, &a.node.name, &a.node.id).cmp(&(
+                &b.node.remote_network,
+                &b.node.name,
+                &b.node.id,
+            ))
         });
         AdminApiReport {
             url: self.config.url.to_string(),

@@ -65,12 +65,12 @@ impl ControllerState {
 }
 
 /// One connector as read from a page, before state tracking.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Node {
     pub id: String,
     pub name: String,
     pub state: ControllerState,
-    pub last_heartbeat_seconds: Option<f64>,
+    pub last_heartbeat_timestamp_seconds: Option<f64>,
     pub hostname: Option<String>,
     pub version: Option<String>,
     pub public_ip: Option<IpAddr>,
@@ -206,7 +206,10 @@ fn node(raw: RawNode) -> Node {
         id: raw.id,
         name: raw.name,
         state: ControllerState::parse(raw.state.as_deref()),
-        last_heartbeat_seconds: raw.last_heartbeat_at.as_deref().and_then(parse_timestamp),
+        last_heartbeat_timestamp_seconds: raw
+            .last_heartbeat_at
+            .as_deref()
+            .and_then(parse_timestamp),
         hostname: raw.hostname.filter(|h| !h.is_empty()),
         version: raw.version.filter(|v| !v.is_empty()),
         public_ip: raw.public_ip.and_then(|a| a.trim().parse().ok()),

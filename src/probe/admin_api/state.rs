@@ -110,7 +110,7 @@ impl Tracker {
 /// down at least since its last heartbeat, which the controller gives;
 /// when one went ALIVE is not said, so that clock starts now.
 fn first_since(n: &Node, now: f64) -> f64 {
-    match (n.state, n.last_heartbeat_seconds) {
+    match (n.state, n.last_heartbeat_timestamp_seconds) {
         (ControllerState::Alive, _) => now,
         (_, Some(heartbeat)) if heartbeat > 0.0 && heartbeat <= now => heartbeat,
         _ => now,
@@ -155,7 +155,7 @@ mod tests {
             id: id.to_owned(),
             name: id.to_owned(),
             state,
-            last_heartbeat_seconds: heartbeat,
+            last_heartbeat_timestamp_seconds: heartbeat,
             hostname: None,
             version: None,
             public_ip: None,
