@@ -10,6 +10,7 @@ queryable at the central store. The run is short (MINUTES of data, not 6 h): the
 """
 
 import json
+import math
 import os
 import re
 import shutil
@@ -218,7 +219,8 @@ remote_write:
         rule_times = {}
         deadline = started + MINUTES * 60
         sel = 'timestamp(up{instance=~"conn-[a-z]+1-00000:10150"})'
-        lag_addr = next((a for _, a, _, _ in running if scalar(a, f"max({sel})") == scalar(a, f"max({sel})")),
+        # The scraper that has the probed target (NaN elsewhere).
+        lag_addr = next((a for _, a, _, _ in running if not math.isnan(scalar(a, f"max({sel})"))),
                         running[0][1])
         last_seen = None
         while time.monotonic() < deadline:
@@ -326,12 +328,9 @@ def report(results):
     def where(g):
         return g if ": " in g else f"central: {g}"
 
-    groups = sorted({where(g) for r in results for g in r["rules"]})
-    for g in groups:
-        cells = []
-        for r in results:
-            t = {where(k): v for k, v in r["rules"].items()}.get(g)
-            cells.append(f"{ms(t)} ms" if t is not None else "–")
+    times = [{where(k): v for k, v in r["rules"].items()} for r in results]
+    for g in sorted({g for t in times for g in t}):
+        cells = [f"{ms(t[g])} ms" if g in t else "–" for t in times]
         lines.append(f"| {g} | " + " | ".join(cells) + " |")
     for variant in ("raw", "recorded"):
         lines += ["", f"## Fleet dashboard queries, {'with the recording rules' if variant == 'recorded' else 'raw series (no recording rules)'}: ms p50 / worst", "",
